@@ -1,0 +1,70 @@
+/**
+ * Opening the store for a command. Explicit beats implicit: `--database-url`, then `--data-dir` (the
+ * embedded database there), then DATABASE_URL, then the embedded database in the user data dir. A database that cannot be opened is a usage/connection
+ * error (exit 2), reported in one line with the password masked.
+ */
+import envPaths from 'env-paths';
+import { defaultDataDir, openStore, type Store } from '../store/index.ts';
+import { CliError, EXIT_USAGE } from './exit-codes.ts';
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+}
+
+/** The user data dir of Proximity (XDG_DATA_HOME on Linux), the one the store's default database is in. */
+export function userDataDir(): string {
+  return envPaths('proximity', { suffix: '' }).data;
+}
+
+export function defaultEmbeddedDir(): string {
+  return defaultDataDir();
+}
+
+/** The connection the options select, resolved the way openStore resolves it. */
+export function resolveDatabase(opts: DatabaseOptions): { databaseUrl?: string; dataDir?: string } {
+  if (opts.databaseUrl) return { databaseUrl: opts.databaseUrl };
+  if (opts.dataDir) return { dataDir: opts.dataDir };
+  if (process.env.DATABASE_URL) return { databaseUrl: process.env.DATABASE_URL };
+  return { dataDir: defaultEmbeddedDir() };
+}
+
+/** Human description of the database, safe to print: credentials in URLs are masked. */
+export function describeDatabase(opts: DatabaseOptions): string {
+  const resolved = resolveDatabase(opts);
+  if (resolved.databaseUrl) return `PostgreSQL ${maskUrl(resolved.databaseUrl)}`;
+  return `embedded database in ${resolved.dataDir}`;
+}
+
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+export async function openCliStore(opts: DatabaseOptions): Promise<Store> {
+  const resolved = resolveDatabase(opts);
+  // openStore prefers $DATABASE_URL over a dataDir; an explicit --data-dir must win over the environment,
+  // so this process forgets the variable (it is the CLI's own process, nothing else reads it).
+  if (resolved.dataDir) delete process.env.DATABASE_URL;
+  try {
+    return await openStore(resolved.databaseUrl ? { databaseUrl: resolved.databaseUrl } : { dataDir: resolved.dataDir! });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new CliError(`cannot open the ${describeDatabase(opts)}: ${message}`, EXIT_USAGE);
+  }
+}
+
+/** Runs `fn` with an open store and always closes it, also when `fn` throws. */
+export async function withStore<T>(opts: DatabaseOptions, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openCliStore(opts);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The constants the engine exports into the `et` table (g_lua.c registerConstants; reference §3.3).
+ * Only what the engine really exports: PM_DEAD, PC_*, PMF_*, DAMAGE_*, ENTITYNUM_* are deliberately absent,
+ * because scripts that rely on them break on a real server.
+ */
+import { MOD_NAMES, WP_NAMES } from './ids.ts';
+
+export const ENTITYNUM_WORLD = 1022;
+export const ENTITYNUM_NONE = 1023;
+export const MAX_GENTITIES = 1024;
+
+export const GS = { INITIALIZE: -1, PLAYING: 0, WARMUP_COUNTDOWN: 1, WARMUP: 2, INTERMISSION: 3 } as const;
+export const TEAM = { FREE: 0, AXIS: 1, ALLIES: 2, SPECTATOR: 3 } as const;
+export const PM = { NORMAL: 0, NOCLIP: 1, SPECTATOR: 2, DEAD: 3, FREEZE: 4, INTERMISSION: 5 } as const;
+export const CON = { DISCONNECTED: 0, CONNECTING: 1, CONNECTED: 2 } as const;
+export const PMF_LIMBO = 16384;
+export const PMF_RESPAWNED = 512;
+export const EF_DEAD = 0x1;
+export const SVF_BOT = 8;
+export const CS_SERVERINFO = 0;
+export const CS_LEVEL_START_TIME = 11;
+export const CS_INTERMISSION = 12;
+export const CS_PLAYERS = 689;
+export const MOD = Object.fromEntries(MOD_NAMES.map((n, i) => [n, i])) as Record<string, number>;
+export const WP = Object.fromEntries(WP_NAMES.map((n, i) => [n, i])) as Record<string, number>;
+
+const CS_NAMES: [string, number][] = [
+  ['SERVERINFO', 0], ['SYSTEMINFO', 1], ['MUSIC', 2], ['MESSAGE', 3], ['MOTD', 4], ['WARMUP', 5],
+  ['VOTE_TIME', 6], ['VOTE_STRING', 7], ['VOTE_YES', 8], ['VOTE_NO', 9], ['GAME_VERSION', 10],
+  ['LEVEL_START_TIME', 11], ['INTERMISSION', 12], ['MULTI_INFO', 13], ['MULTI_MAPWINNER', 14],
+  ['MULTI_OBJECTIVE', 15], ['SCREENFADE', 17], ['FOGVARS', 18], ['SKYBOXORG', 19], ['TARGETEFFECT', 20],
+  ['WOLFINFO', 21], ['FIRSTBLOOD', 22], ['ROUNDSCORES1', 23], ['ROUNDSCORES2', 24],
+  ['MAIN_AXIS_OBJECTIVE', 25], ['MAIN_ALLIES_OBJECTIVE', 26], ['MUSIC_QUEUE', 27],
+  ['SCRIPT_MOVER_NAMES', 28], ['CONSTRUCTION_NAMES', 29], ['VERSIONINFO', 30], ['REINFSEEDS', 31],
+  ['SERVERTOGGLES', 32], ['GLOBALFOGVARS', 33], ['AXIS_MAPS_XP', 34], ['ALLIED_MAPS_XP', 35],
+  ['INTERMISSION_START_TIME', 36], ['ENDGAME_STATS', 37], ['CHARGETIMES', 38], ['FILTERCAMS', 39],
+  ['MODINFO', 40], ['SVCVAR', 41], ['CONFIGNAME', 42], ['TEAMRESTRICTIONS', 43], ['UPGRADERANGE', 44],
+  ['MODELS', 64], ['SOUNDS', 320], ['SHADERS', 576], ['SHADERSTATE', 608], ['SKINS', 609],
+  ['CHARACTERS', 673], ['PLAYERS', 689], ['MULTI_SPAWNTARGETS', 753], ['OID_TRIGGERS', 769],
+  ['OID_DATA', 787], ['DLIGHTS', 805], ['SPLINES', 821], ['TAGCONNECTS', 829], ['FIRETEAMS', 893],
+  ['CUSTMOTD', 905], ['STRINGS', 911], ['MAX', 943],
+];
+
+// EF_* exist in `et` since v2.84.0 (bg_public.h values).
+const EF_NAMES: [string, number][] = [
+  ['DEAD', 0x1], ['NONSOLID_BMODEL', 0x2], ['FORCE_END_FRAME', 0x2], ['TELEPORT_BIT', 0x4], ['READY', 0x8],
+  ['CROUCHING', 0x10], ['MG42_ACTIVE', 0x20], ['NODRAW', 0x40], ['FIRING', 0x80], ['INHERITSHADER', 0x80],
+  ['SPINNING', 0x100], ['BREATH', 0x100], ['TALK', 0x200], ['CONNECTION', 0x400], ['SMOKINGBLACK', 0x800],
+  ['GIBBED', 0x800], ['HEADSHOT', 0x1000], ['SMOKING', 0x2000], ['OVERHEATING', 0x2800], ['VOTED', 0x4000],
+  ['TAGCONNECT', 0x8000], ['MOUNTEDTANK', 0x8000], ['FAKEBMODEL', 0x10000], ['PATH_LINK', 0x20000],
+  ['ZOOMING', 0x40000], ['PRONE', 0x80000], ['PRONE_MOVING', 0x100000], ['VIEWING_CAMERA', 0x200000],
+  ['AAGUN_ACTIVE', 0x400000], ['SPARE0', 0x800000], ['SPARE1', 0x1000000], ['SPARE2', 0x2000000],
+  ['BOUNCE', 0x4000000], ['BOUNCE_HALF', 0x8000000], ['MOVER_STOP', 0x10000000],
+];
+
+const CONTENTS: [string, number][] = [
+  ['SOLID', 0x1], ['LIGHTGRID', 0x4], ['LAVA', 0x8], ['SLIME', 0x10], ['WATER', 0x20], ['FOG', 0x40],
+  ['MISSILECLIP', 0x80], ['ITEM', 0x100], ['MOVER', 0x4000], ['AREAPORTAL', 0x8000], ['PLAYERCLIP', 0x10000],
+  ['MONSTERCLIP', 0x20000], ['TELEPORTER', 0x40000], ['JUMPPAD', 0x80000], ['CLUSTERPORTAL', 0x100000],
+  ['DONOTENTER', 0x200000], ['DONOTENTER_LARGE', 0x400000], ['ORIGIN', 0x1000000], ['BODY', 0x2000000],
+  ['CORPSE', 0x4000000], ['DETAIL', 0x8000000], ['STRUCTURAL', 0x10000000], ['TRANSLUCENT', 0x20000000],
+  ['TRIGGER', 0x40000000], ['NODROP', -0x80000000],
+];
+
+const SURF: [string, number][] = [
+  ['NODAMAGE', 0x1], ['SLICK', 0x2], ['SKY', 0x4], ['LADDER', 0x8], ['NOIMPACT', 0x10], ['NOMARKS', 0x20],
+  ['SPLASH', 0x40], ['NODRAW', 0x80], ['HINT', 0x100], ['SKIP', 0x200], ['NOLIGHTMAP', 0x400],
+  ['POINTLIGHT', 0x800], ['METAL', 0x1000], ['NOSTEPS', 0x2000], ['NONSOLID', 0x4000], ['LIGHTFILTER', 0x8000],
+  ['ALPHASHADOW', 0x10000], ['NODLIGHT', 0x20000], ['WOOD', 0x40000], ['GRASS', 0x80000], ['GRAVEL', 0x100000],
+  ['GLASS', 0x200000], ['SNOW', 0x400000], ['ROOF', 0x800000], ['RUBBLE', 0x1000000], ['CARPET', 0x2000000],
+  ['MONSTERSLICK', 0x4000000], ['MONSLICK_W', 0x8000000], ['MONSLICK_N', 0x10000000],
+  ['MONSLICK_E', 0x20000000], ['MONSLICK_S', 0x40000000],
+];
+
+/** Builds the constant set of the `et` table for an engine version (EF_* only from v2.84). */
+export function etConstants(opts: { withEF: boolean; hostArch?: string }): Record<string, number | string> {
+  const c: Record<string, number | string> = {
+    MAX_CLIENTS: 64, MAX_MODELS: 256, MAX_SOUNDS: 256, MAX_CS_SKINS: 64, MAX_CSSTRINGS: 32,
+    MAX_CS_SHADERS: 32, MAX_SERVER_TAGS: 256, MAX_TAG_FILES: 64, MAX_MULTI_SPAWNTARGETS: 16,
+    MAX_DLIGHT_CONFIGSTRINGS: 16, MAX_SPLINE_CONFIGSTRINGS: 8, MAX_OID_TRIGGERS: 18, MAX_CHARACTERS: 16,
+    MAX_TAGCONNECTS: 64, MAX_FIRETEAMS: 12, MAX_MOTDLINES: 6,
+    GS_INITIALIZE: -1, GS_PLAYING: 0, GS_WARMUP_COUNTDOWN: 1, GS_WARMUP: 2, GS_INTERMISSION: 3,
+    GS_WAITING_FOR_PLAYERS: 4, GS_RESET: 5,
+    TEAM_FREE: 0, TEAM_AXIS: 1, TEAM_ALLIES: 2, TEAM_SPECTATOR: 3, TEAM_NUM_TEAMS: 4,
+    SK_BATTLE_SENSE: 0, SK_EXPLOSIVES_AND_CONSTRUCTION: 1, SK_FIRST_AID: 2, SK_SIGNALS: 3,
+    SK_LIGHT_WEAPONS: 4, SK_HEAVY_WEAPONS: 5, SK_MILITARY_INTELLIGENCE_AND_SCOPED_WEAPONS: 6, SK_NUM_SKILLS: 7,
+    EXEC_NOW: 0, EXEC_INSERT: 1, EXEC_APPEND: 2,
+    FS_READ: 0, FS_WRITE: 1, FS_APPEND: 2, FS_APPEND_SYNC: 3,
+    SAY_ALL: 0, SAY_TEAM: 1, SAY_BUDDY: 2, SAY_TEAMNL: 3,
+    HOSTARCH: opts.hostArch ?? 'UNIX',
+    PM_NORMAL: 0, PM_NOCLIP: 1, PM_SPECTATOR: 2, PM_FREEZE: 4, PM_INTERMISSION: 5,
+    STAT_HEALTH: 0, STAT_KEYS: 1, STAT_DEAD_YAW: 2, STAT_MAX_HEALTH: 3, STAT_PLAYER_CLASS: 4, STAT_XP: 5,
+    STAT_XP_OVERFLOW: 6, STAT_PS_FLAGS: 7, STAT_AIMSPREAD: 8, STAT_ANTIWARP_DELAY: 9,
+    PW_NONE: 0, PW_INVULNERABLE: 1, PW_NOFATIGUE: 4, PW_REDFLAG: 5, PW_BLUEFLAG: 6, PW_OPS_DISGUISED: 7,
+    PW_OPS_CLASS_1: 8, PW_OPS_CLASS_2: 9, PW_OPS_CLASS_3: 10, PW_ADRENALINE: 11, PW_BLACKOUT: 14,
+    PW_MVCLIENTLIST: 15, PW_NUM_POWERUPS: 16,
+    MASK_ALL: -1, MASK_SOLID: 1, MASK_PLAYERSOLID: 0x2010001, MASK_DEADSOLID: 0x10001, MASK_WATER: 0x38,
+    MASK_OPAQUE: 0x9, MASK_SHOT: 0x6000001, MASK_MISSILESHOT: 0x6000081,
+  };
+  for (const [n, v] of CS_NAMES) c[`CS_${n}`] = v;
+  MOD_NAMES.forEach((n, i) => (c[n] = i));
+  WP_NAMES.forEach((n, i) => (c[n] = i));
+  for (const [n, v] of CONTENTS) c[`CONTENTS_${n}`] = v;
+  for (const [n, v] of SURF) c[`SURF_${n}`] = v;
+  if (opts.withEF) for (const [n, v] of EF_NAMES) c[`EF_${n}`] = v;
+  return c;
+}

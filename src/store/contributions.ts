@@ -1,0 +1,328 @@
+/**
+ * What one round adds to each forever aggregate, computed in memory from the rows being imported.
+ *
+ * This is the import's fast path. The SQL functions contrib_<agg>() in sql/migrations/002_functions.sql
+ * compute the same numbers from the stored detail rows (archive and rebuild use them); the two must
+ * agree exactly, and test/store/aggregates.test.ts proves it (import, then rebuild from detail, then
+ * compare). Any change to a definition here must be made there too, and in docs/SCHEMA.md.
+ */
+import type { RoundRows } from './round-rows.ts';
+
+type Row = Record<string, string | number | null>;
+
+export interface Contributions {
+  player_teamplay_stats: Row[];
+  player_weapon_stats: Row[];
+  crossfire_pairs: Row[];
+  teammate_pair_stats: Row[];
+  map_kill_heatmap: Row[];
+  map_movement_heatmap: Row[];
+  engagement_daily_stats: Row[];
+}
+
+/** Order of text in PostgreSQL's "C" collation: by code point (UTF-8 byte order), not UTF-16 unit. */
+export function cmpC(a: string, b: string): number {
+  if (a === b) return 0;
+  const ia = a[Symbol.iterator]();
+  const ib = b[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done) return y.done ? 0 : -1;
+    if (y.done) return 1;
+    const cx = x.value.codePointAt(0)!;
+    const cy = y.value.codePointAt(0)!;
+    if (cx !== cy) return cx < cy ? -1 : 1;
+  }
+}
+
+interface EngagementView {
+  engagement_id: number;
+  start_ms: number;
+  end_ms: number;
+  target_guid: string;
+  target_team: string;
+  outcome: string;
+  killer_guid: string | null;
+  damage: number;
+  hits: number;
+  num_attackers: number;
+  is_crossfire: boolean;
+  crossfire_pairs: { a: string; b: string; delay_ms: number }[] | null;
+  attackers: { guid: string; damage: number; hits: number; weapons: Record<string, number> }[];
+  end_mod: number | null;
+  kill_distance: number | null;
+  killer_allies: string[] | null;
+  killer_side: number | null;
+  victim_side: number | null;
+  engagement_type: string | null;
+}
+
+const PLAYER_COLUMNS = [
+  'rounds_played', 'time_played_ms', 'engagements_as_target', 'deaths', 'escapes', 'timeouts',
+  'damage_taken', 'hits_taken', 'crossfire_deaths', 'solo_deaths', 'ganked_deaths',
+  'engagements_as_attacker', 'damage_dealt', 'hits_dealt', 'kills', 'solo_kills', 'assisted_kills',
+  'advantage_kills', 'outnumbered_kills', 'teamkills', 'crossfire_engagements', 'crossfire_kills',
+  'crossfire_delay_sum_ms', 'kill_distance_sum', 'kill_distance_count', 'escape_chances',
+  'focus_engagements', 'focus_survived',
+] as const;
+type PlayerCounter = (typeof PLAYER_COLUMNS)[number];
+
+/** A map from a composite key to a row of counters, created on first touch. */
+class Table<R extends Row> {
+  private readonly rows = new Map<string, R>();
+  constructor(private readonly make: (key: string[]) => R) {}
+  get(...key: string[]): R {
+    const k = JSON.stringify(key);
+    let r = this.rows.get(k);
+    if (!r) {
+      r = this.make(key);
+      this.rows.set(k, r);
+    }
+    return r;
+  }
+  list(keyColumns: string[]): R[] {
+    return [...this.rows.values()].sort((x, y) => {
+      for (const c of keyColumns) {
+        const a = x[c]!;
+        const b = y[c]!;
+        const d = typeof a === 'number' && typeof b === 'number' ? a - b : cmpC(String(a), String(b));
+        if (d !== 0) return d;
+      }
+      return 0;
+    });
+  }
+}
+
+const isKill = (e: EngagementView): boolean => e.outcome === 'killed';
+const is1v1 = (e: EngagementView): boolean => e.killer_side === 1 && e.victim_side === 1;
+const gt = (a: number | null, b: number | null): boolean => a !== null && b !== null && a > b;
+
+export function contributions(rows: RoundRows): Contributions {
+  const r = rows.round;
+  const es = rows.engagements as unknown as EngagementView[];
+
+  // ---- player_teamplay_stats
+  const players = new Table<Row>(([g]) => {
+    const row: Row = { player_guid: g! };
+    for (const c of PLAYER_COLUMNS) row[c] = 0;
+    row.max_kill_distance = null;
+    return row;
+  });
+  const add = (g: string, c: PlayerCounter, n: number): void => {
+    const row = players.get(g);
+    row[c] = (row[c] as number) + n;
+  };
+  const playing = new Set<string>();
+  for (const p of rows.roundPlayers) {
+    if (p.team === 'SPECTATOR') continue;
+    if (!playing.has(p.player_guid)) {
+      playing.add(p.player_guid);
+      add(p.player_guid, 'rounds_played', 1);
+    }
+    add(p.player_guid, 'time_played_ms', Math.max((p.last_seen_ms ?? 0) - (p.first_seen_ms ?? 0), 0));
+  }
+  for (const e of es) {
+    const t = e.target_guid;
+    const killed = isKill(e);
+    add(t, 'engagements_as_target', 1);
+    add(t, 'deaths', killed ? 1 : 0);
+    add(t, 'escapes', e.outcome === 'escaped' ? 1 : 0);
+    add(t, 'timeouts', e.outcome === 'timeout' ? 1 : 0);
+    add(t, 'damage_taken', e.damage);
+    add(t, 'hits_taken', e.hits);
+    add(t, 'crossfire_deaths', killed && e.is_crossfire ? 1 : 0);
+    add(t, 'solo_deaths', killed && is1v1(e) ? 1 : 0);
+    add(t, 'ganked_deaths', killed && gt(e.killer_side, e.victim_side) ? 1 : 0);
+    add(t, 'escape_chances', e.outcome !== 'round_end' && e.outcome !== 'disconnected' ? 1 : 0);
+    const focus = e.num_attackers >= 2;
+    add(t, 'focus_engagements', focus ? 1 : 0);
+    add(t, 'focus_survived', focus && ['escaped', 'timeout', 'round_end'].includes(e.outcome) ? 1 : 0);
+
+    const byAttacker = new Map<string, { damage: number; hits: number }>();
+    for (const a of e.attackers) {
+      const s = byAttacker.get(a.guid) ?? { damage: 0, hits: 0 };
+      s.damage += a.damage;
+      s.hits += a.hits;
+      byAttacker.set(a.guid, s);
+    }
+    for (const [g, s] of byAttacker) {
+      add(g, 'engagements_as_attacker', 1);
+      add(g, 'damage_dealt', s.damage);
+      add(g, 'hits_dealt', s.hits);
+    }
+
+    if (e.killer_guid !== null && (killed || e.outcome === 'teamkill')) {
+      const k = e.killer_guid;
+      add(k, 'kills', killed ? 1 : 0);
+      add(k, 'solo_kills', killed && is1v1(e) ? 1 : 0);
+      add(k, 'assisted_kills', killed && e.num_attackers > 1 ? 1 : 0);
+      add(k, 'advantage_kills', killed && gt(e.killer_side, e.victim_side) ? 1 : 0);
+      add(k, 'outnumbered_kills', killed && gt(e.victim_side, e.killer_side) ? 1 : 0);
+      add(k, 'teamkills', e.outcome === 'teamkill' ? 1 : 0);
+      if (killed && e.kill_distance !== null) {
+        add(k, 'kill_distance_sum', e.kill_distance);
+        add(k, 'kill_distance_count', 1);
+        const row = players.get(k);
+        row.max_kill_distance = Math.max((row.max_kill_distance as number | null) ?? -Infinity, e.kill_distance);
+      }
+    }
+
+    if (e.crossfire_pairs) {
+      const minDelay = new Map<string, number>();
+      for (const p of e.crossfire_pairs) {
+        for (const g of [p.a, p.b]) minDelay.set(g, Math.min(minDelay.get(g) ?? Infinity, p.delay_ms));
+      }
+      for (const [g, d] of minDelay) {
+        add(g, 'crossfire_engagements', 1);
+        add(g, 'crossfire_kills', killed && e.killer_guid === g ? 1 : 0);
+        add(g, 'crossfire_delay_sum_ms', d);
+      }
+    }
+  }
+
+  // ---- player_weapon_stats
+  const weapons = new Table<Row>(([g, mod]) => ({ player_guid: g!, mod: Number(mod), hits: 0, kills: 0 }));
+  for (const e of es) {
+    for (const a of e.attackers) {
+      for (const [mod, hits] of Object.entries(a.weapons)) {
+        const row = weapons.get(a.guid, String(Number(mod)));
+        row.hits = (row.hits as number) + hits;
+      }
+    }
+    if (isKill(e) && e.killer_guid !== null && e.end_mod !== null) {
+      const row = weapons.get(e.killer_guid, String(e.end_mod));
+      row.kills = (row.kills as number) + 1;
+    }
+  }
+
+  // ---- crossfire_pairs
+  const pairs = new Table<Row>(([a, b]) => ({
+    player1_guid: a!, player2_guid: b!, crossfire_engagements: 0, crossfire_kills: 0, delay_sum_ms: 0, min_delay_ms: null,
+  }));
+  for (const e of es) {
+    if (!e.crossfire_pairs) continue;
+    const perPair = new Map<string, { p1: string; p2: string; d: number }>();
+    for (const p of e.crossfire_pairs) {
+      if (p.a === p.b) continue;
+      const [p1, p2] = cmpC(p.a, p.b) < 0 ? [p.a, p.b] : [p.b, p.a];
+      const k = JSON.stringify([p1, p2]);
+      const prev = perPair.get(k);
+      perPair.set(k, { p1, p2, d: Math.min(prev?.d ?? Infinity, p.delay_ms) });
+    }
+    for (const { p1, p2, d } of perPair.values()) {
+      const row = pairs.get(p1, p2);
+      row.crossfire_engagements = (row.crossfire_engagements as number) + 1;
+      if (isKill(e) && (e.killer_guid === p1 || e.killer_guid === p2)) row.crossfire_kills = (row.crossfire_kills as number) + 1;
+      row.delay_sum_ms = (row.delay_sum_ms as number) + d;
+      row.min_delay_ms = Math.min((row.min_delay_ms as number | null) ?? Infinity, d);
+    }
+  }
+
+  // ---- teammate_pair_stats (directed)
+  const mates = new Table<Row>(([a, b]) => ({
+    player1_guid: a!, player2_guid: b!, rounds_together: 0, kills_within_range: 0, simultaneous_kills: 0, assisted_kills: 0, crossfire_engagements: 0,
+  }));
+  const bump = (g1: string, g2: string, c: string): void => {
+    const row = mates.get(g1, g2);
+    row[c] = (row[c] as number) + 1;
+  };
+  const teams = new Map<string, Set<string>>();
+  for (const p of rows.roundPlayers) {
+    if (p.team === 'SPECTATOR') continue;
+    const s = teams.get(p.team) ?? new Set<string>();
+    s.add(p.player_guid);
+    teams.set(p.team, s);
+  }
+  const together = new Set<string>();
+  for (const members of teams.values()) {
+    for (const g1 of members) for (const g2 of members) if (g1 !== g2) together.add(JSON.stringify([g1, g2]));
+  }
+  for (const k of together) {
+    const [g1, g2] = JSON.parse(k) as [string, string];
+    bump(g1, g2, 'rounds_together');
+  }
+  const kills = es.filter((e) => isKill(e) && e.killer_guid !== null);
+  for (const k of kills) {
+    const g1 = k.killer_guid!;
+    for (const ally of new Set(k.killer_allies ?? [])) if (ally !== g1) bump(g1, ally, 'kills_within_range');
+    for (const g2 of new Set(k.attackers.map((a) => a.guid))) if (g2 !== g1) bump(g1, g2, 'assisted_kills');
+    const partners = new Set<string>();
+    for (const k2 of kills) {
+      if (k2.target_team === k.target_team && k2.killer_guid !== g1 && Math.abs(k2.end_ms - k.end_ms) <= r.crossfireWindowMs) {
+        partners.add(k2.killer_guid!);
+      }
+    }
+    for (const g2 of partners) bump(g1, g2, 'simultaneous_kills');
+  }
+  for (const e of es) {
+    if (!e.crossfire_pairs) continue;
+    const seen = new Set<string>();
+    for (const p of e.crossfire_pairs) {
+      if (p.a === p.b) continue;
+      for (const [g1, g2] of [[p.a, p.b], [p.b, p.a]] as const) {
+        const k = JSON.stringify([g1, g2]);
+        if (!seen.has(k)) {
+          seen.add(k);
+          bump(g1, g2, 'crossfire_engagements');
+        }
+      }
+    }
+  }
+
+  // ---- heatmaps
+  const kh = new Table<Row>(([x, y]) => ({
+    map_name: r.mapName, grid_size: r.gridSize, grid_x: Number(x), grid_y: Number(y), axis_kills: 0, allies_kills: 0,
+  }));
+  const h = rows.heatmap;
+  if (h.kill_gx) {
+    h.kill_gx.forEach((gx, i) => {
+      const row = kh.get(String(gx), String(h.kill_gy![i]));
+      row.axis_kills = (row.axis_kills as number) + h.kill_axis![i]!;
+      row.allies_kills = (row.allies_kills as number) + h.kill_allies![i]!;
+    });
+  }
+  const mh = new Table<Row>(([x, y]) => ({
+    map_name: r.mapName, grid_size: r.gridSize, grid_x: Number(x), grid_y: Number(y), traversal: 0, combat: 0, escape: 0,
+  }));
+  if (h.move_gx) {
+    h.move_gx.forEach((gx, i) => {
+      const row = mh.get(String(gx), String(h.move_gy![i]));
+      row.traversal = (row.traversal as number) + h.move_traversal![i]!;
+      row.combat = (row.combat as number) + h.move_combat![i]!;
+      row.escape = (row.escape as number) + h.move_escape![i]!;
+    });
+  }
+
+  // ---- engagement_daily_stats
+  const daily = new Table<Row>(([outcome, type]) => ({
+    session_date: r.sessionDate, server_id: r.serverId, map_name: r.mapName, outcome: outcome!, engagement_type: type!,
+    engagements: 0, crossfire_engagements: 0, damage: 0, hits: 0, attackers: 0, duration_ms: 0, kill_distance_sum: 0, kill_distance_count: 0,
+  }));
+  for (const e of es) {
+    const row = daily.get(e.outcome, e.engagement_type ?? '');
+    const inc = (c: string, n: number): void => {
+      row[c] = (row[c] as number) + n;
+    };
+    inc('engagements', 1);
+    inc('crossfire_engagements', e.is_crossfire ? 1 : 0);
+    inc('damage', e.damage);
+    inc('hits', e.hits);
+    inc('attackers', e.num_attackers);
+    inc('duration_ms', e.end_ms - e.start_ms);
+    if (e.kill_distance !== null) {
+      inc('kill_distance_sum', e.kill_distance);
+      inc('kill_distance_count', 1);
+    }
+  }
+
+  return {
+    player_teamplay_stats: players.list(['player_guid']),
+    player_weapon_stats: weapons.list(['player_guid', 'mod']),
+    crossfire_pairs: pairs.list(['player1_guid', 'player2_guid']),
+    teammate_pair_stats: mates.list(['player1_guid', 'player2_guid']),
+    map_kill_heatmap: kh.list(['grid_x', 'grid_y']),
+    map_movement_heatmap: mh.list(['grid_x', 'grid_y']),
+    engagement_daily_stats: daily.list(['outcome', 'engagement_type']),
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Retention, data volume and aggregate rebuild: thin wrappers over the SQL functions of
+ * sql/migrations/002_functions.sql, so the seeds' SQL (`SELECT archive_old_proximity_data(30)`) and
+ * the library do exactly the same thing.
+ */
+import type { Store } from './db.ts';
+
+/** Archives the detail of rounds that started more than `days` days ago; returns rows archived per table. */
+export async function archiveOldData(store: Store, days: number): Promise<Record<string, number>> {
+  if (!Number.isInteger(days) || days < 0) throw new Error(`days must be a non-negative integer, got ${days}`);
+  const [row] = await store.transaction((tx) =>
+    tx.query<{ result: Record<string, number> }>('SELECT archive_old_proximity_data($1) AS result', [days]),
+  );
+  return row!.result;
+}
+
+export async function dataStats(store: Store): Promise<{ table: string; rows: number; bytes: number }[]> {
+  const rows = await store.query<{ table_name: string; row_count: number; total_bytes: number }>(
+    'SELECT table_name, row_count, total_bytes FROM proximity_data_stats()',
+  );
+  return rows.map((r) => ({ table: r.table_name, rows: Number(r.row_count), bytes: Number(r.total_bytes) }));
+}
+
+/** Recomputes every aggregate as its baseline plus the contribution of the detail rows that remain. */
+export async function rebuildAggregates(store: Store): Promise<void> {
+  await store.transaction((tx) => tx.query('SELECT proximity_rebuild_aggregates()'));
+}

@@ -1,0 +1,227 @@
+/**
+ * Turns one parsed RoundFile into the rows the import statements load (docs/SCHEMA.md). Pure: no
+ * database here, so every mapping rule (identity, player keys, kill sides) is testable on its own.
+ */
+import type { Engagement, Player, RoundFile } from '../format/types.ts';
+import { playerKey } from './player-key.ts';
+
+export class RoundRowsError extends Error {}
+
+export interface RoundIdentity {
+  serverId: string;
+  mapName: string;
+  roundNumber: number;
+  roundStartUnix: number;
+}
+
+export interface RoundRow extends RoundIdentity {
+  roundStart: string; // ISO
+  sessionDate: string; // YYYY-MM-DD
+  roundEnd: string | null;
+  serverName: string | null;
+  gametype: number | null;
+  durationMs: number | null;
+  pausedMs: number | null;
+  endReason: string | null;
+  timelimit: string | null;
+  trackerVersion: string | null;
+  sourceFormat: string;
+  config: Record<string, number>;
+  sections: string[];
+  gridSize: number;
+  crossfireWindowMs: number;
+  nearbyRadius: number;
+  engagements: number;
+  players: number;
+}
+
+export interface PlayerRow {
+  player_guid: string;
+  is_bot: boolean;
+  name: string;
+}
+
+export interface RoundPlayerRow {
+  pid: number;
+  slot: number | null;
+  player_guid: string;
+  player_name: string;
+  is_bot: boolean;
+  team: string;
+  player_class: string | null;
+  first_seen_ms: number | null;
+  last_seen_ms: number | null;
+}
+
+export interface RoundRows {
+  round: RoundRow;
+  /** One per guid (the name of its last connection in the file), sorted by guid: lock order. */
+  players: PlayerRow[];
+  /** Distinct (guid, name) pairs seen in the round, sorted. */
+  names: { player_guid: string; player_name: string; is_last: boolean }[];
+  roundPlayers: RoundPlayerRow[];
+  engagements: Record<string, unknown>[];
+  heatmap: Record<string, number[] | null>;
+}
+
+/** Round identity as one string, for advisory locks and messages. */
+export function identityKey(id: RoundIdentity): string {
+  return JSON.stringify([id.serverId, id.mapName, id.roundNumber, id.roundStartUnix]);
+}
+
+export function describeIdentity(id: RoundIdentity): string {
+  return `server ${JSON.stringify(id.serverId)} map ${JSON.stringify(id.mapName)} round ${id.roundNumber} started ${new Date(id.roundStartUnix * 1000).toISOString()}`;
+}
+
+const cmpC = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function roundRows(file: RoundFile, opts: { serverId?: string } = {}): RoundRows {
+  const h = file.header;
+  const roundStartUnix = h.roundStartUnix ?? h.fileTimestampUnix;
+  if (roundStartUnix === null) {
+    throw new RoundRowsError('the round has no start time (no round_start_unix and no timestamp in the file name)');
+  }
+  const serverId = h.serverId ?? opts.serverId ?? 'legacy';
+
+  const byPid = new Map<number, Player & { key: string }>();
+  for (const p of file.players) byPid.set(p.pid, { ...p, key: playerKey(p) });
+  const key = (pid: number, what: string): string => {
+    const p = byPid.get(pid);
+    if (!p) throw new RoundRowsError(`${what} refers to pid ${pid}, which has no player line`);
+    return p.key;
+  };
+
+  // Per guid, the name of the connection seen last decides the round's name for that guid.
+  const lastByGuid = new Map<string, Player & { key: string }>();
+  for (const p of byPid.values()) {
+    const prev = lastByGuid.get(p.key);
+    if (!prev || (p.lastSeenMs ?? 0) >= (prev.lastSeenMs ?? 0)) lastByGuid.set(p.key, p);
+  }
+  const players = [...lastByGuid.values()]
+    .map((p) => ({ player_guid: p.key, is_bot: p.isBot || p.key.startsWith('BOT:'), name: p.name }))
+    .sort((a, b) => cmpC(a.player_guid, b.player_guid));
+  const nameSet = new Map<string, { player_guid: string; player_name: string; is_last: boolean }>();
+  for (const p of byPid.values()) {
+    const k = JSON.stringify([p.key, p.name]);
+    const isLast = lastByGuid.get(p.key)?.name === p.name;
+    nameSet.set(k, { player_guid: p.key, player_name: p.name, is_last: isLast });
+  }
+  const names = [...nameSet.values()].sort(
+    (a, b) => cmpC(a.player_guid, b.player_guid) || cmpC(a.player_name, b.player_name),
+  );
+
+  const roundPlayers: RoundPlayerRow[] = [...byPid.values()].map((p) => ({
+    pid: p.pid,
+    slot: p.slot,
+    player_guid: p.key,
+    player_name: p.name,
+    is_bot: p.isBot || p.key.startsWith('BOT:'),
+    team: p.team,
+    player_class: p.playerClass,
+    first_seen_ms: p.firstSeenMs,
+    last_seen_ms: p.lastSeenMs,
+  }));
+
+  const engagements = file.engagements.map((e) => engagementRow(e, key));
+
+  const kh = file.killHeatmap;
+  const mh = file.movementHeatmap;
+  const heatmap = {
+    kill_gx: kh ? kh.map((c) => c.gx) : null,
+    kill_gy: kh ? kh.map((c) => c.gy) : null,
+    kill_axis: kh ? kh.map((c) => c.axisKills) : null,
+    kill_allies: kh ? kh.map((c) => c.alliesKills) : null,
+    move_gx: mh ? mh.map((c) => c.gx) : null,
+    move_gy: mh ? mh.map((c) => c.gy) : null,
+    move_traversal: mh ? mh.map((c) => c.traversal) : null,
+    move_combat: mh ? mh.map((c) => c.combat) : null,
+    move_escape: mh ? mh.map((c) => c.escape) : null,
+  };
+
+  const round: RoundRow = {
+    serverId,
+    mapName: h.map,
+    roundNumber: h.round,
+    roundStartUnix,
+    roundStart: new Date(roundStartUnix * 1000).toISOString(),
+    sessionDate: new Date(roundStartUnix * 1000).toISOString().slice(0, 10),
+    roundEnd: h.roundEndUnix !== null ? new Date(h.roundEndUnix * 1000).toISOString() : null,
+    serverName: h.serverName,
+    gametype: h.gametype,
+    durationMs: h.durationMs,
+    pausedMs: h.pausedMs,
+    endReason: h.endReason,
+    timelimit: h.timelimit,
+    trackerVersion: h.trackerVersion,
+    sourceFormat: h.source,
+    config: h.config,
+    sections: h.sections,
+    gridSize: h.config.grid_size ?? 512,
+    crossfireWindowMs: h.config.crossfire_window_ms ?? 1000,
+    nearbyRadius: h.config.nearby_radius ?? 300,
+    engagements: file.engagements.length,
+    players: file.players.length,
+  };
+  return { round, players, names, roundPlayers, engagements, heatmap };
+}
+
+function engagementRow(e: Engagement, key: (pid: number, what: string) => string): Record<string, unknown> {
+  const what = `engagement ${e.id}`;
+  const k = e.kill;
+  let killerSide: number | null = null;
+  let victimSide: number | null = null;
+  if (k) {
+    const m = /^(\d+)v(\d+)$/.exec(k.engagementType);
+    killerSide = m ? Number(m[1]) : 1 + k.killerAllies.length;
+    victimSide = m ? Number(m[2]) : 1 + k.victimAllies.length;
+  }
+  const guids = (pids: number[]): string[] => pids.map((p) => key(p, what));
+  return {
+    engagement_id: e.id,
+    start_ms: e.startMs,
+    end_ms: e.endMs,
+    target_pid: e.target,
+    target_guid: key(e.target, what),
+    target_team: e.targetTeam,
+    target_class: e.targetClass,
+    outcome: e.outcome,
+    end_mod: e.endMod,
+    killer_pid: e.killer,
+    killer_guid: e.killer !== null ? key(e.killer, what) : null,
+    damage: e.damage,
+    hits: e.hits,
+    num_attackers: e.attackers.length,
+    is_crossfire: e.crossfire,
+    crossfire_delay_ms: e.crossfireDelayMs,
+    crossfire_pairs: e.crossfirePairs.length
+      ? e.crossfirePairs.map((p) => ({ a: key(p.a, what), b: key(p.b, what), delay_ms: p.delayMs }))
+      : null,
+    attackers: e.attackers.map((a) => ({
+      pid: a.pid,
+      guid: key(a.pid, what),
+      team: a.team,
+      damage: a.damage,
+      hits: a.hits,
+      first_ms: a.firstHitMs,
+      last_ms: a.lastHitMs,
+      got_kill: a.gotKill,
+      weapons: a.weapons,
+    })),
+    position_path: e.path.map((p) => [p.t, p.x, p.y, p.z, p.event]),
+    kill_weapon: k?.weapon ?? null,
+    killer_x: k?.killerPos?.x ?? null,
+    killer_y: k?.killerPos?.y ?? null,
+    killer_z: k?.killerPos?.z ?? null,
+    victim_x: k?.victimPos?.x ?? null,
+    victim_y: k?.victimPos?.y ?? null,
+    victim_z: k?.victimPos?.z ?? null,
+    kill_distance: k?.distance ?? null,
+    killer_allies: k ? guids(k.killerAllies) : null,
+    killer_enemies: k ? guids(k.killerEnemies) : null,
+    victim_allies: k ? guids(k.victimAllies) : null,
+    victim_enemies: k ? guids(k.victimEnemies) : null,
+    killer_side: killerSide,
+    victim_side: victimSide,
+    engagement_type: k ? k.engagementType : null,
+  };
+}
