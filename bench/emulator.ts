@@ -40,7 +40,38 @@ async function measure(label: string, code: string | null, body: (s: EtServer) =
   console.log(`${label.padEnd(58)} ${Math.round(median(rates)).toLocaleString('en-US').padStart(10)} hook calls/s`);
 }
 
+/**
+ * The bridge's hot path side by side in one VM: et.gentity_get (raw C closure on the wasm exports) against
+ * the same lookup through a wasmoon-wrapped JS function (what a plain `global.set` bridge costs).
+ */
+async function bridgeRatio(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'emu-bench-'));
+  const p = join(home, 'bench.lua');
+  writeFileSync(p, '');
+  const s = await EtServer.create({ homepath: home, modules: [p] });
+  await s.connect({ name: 'P0' });
+  const vm = s.raw.vms[0]!;
+  // A wasmoon-wrapped equivalent: JS function → getValue per argument → pushValue of the result.
+  (vm as unknown as { engine: { global: { set(n: string, v: unknown): void } } }).engine.global.set('slow_get',
+    (ent: number, field: string) => s.entity(ent)[field === 'health' ? 'health' : 'ps.origin']);
+  const n = 20000;
+  const fast: number[] = [], slow: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    let t0 = performance.now();
+    s.lua(`for i = 1, ${n} do local h = et.gentity_get(0, 'health') end`);
+    fast.push((performance.now() - t0) / n);
+    t0 = performance.now();
+    s.lua(`for i = 1, ${n} do local h = slow_get(0, 'health') end`);
+    slow.push((performance.now() - t0) / n);
+  }
+  const f = median(fast), w = median(slow);
+  console.log(`gentity_get(0, 'health'): raw bridge ${(f * 1000).toFixed(2)} µs/call, wasmoon-wrapped ${(w * 1000).toFixed(2)} µs/call (×${(w / f).toFixed(1)})`);
+  await s.quit();
+  rmSync(home, { recursive: true, force: true });
+}
+
 export async function run(): Promise<void> {
+  await bridgeRatio();
   const frames = async (s: EtServer) => { await s.runFrames(20000); return 20000; };
   await measure('et_RunFrame, empty Lua hook', 'function et_RunFrame(t) end', frames);
   await measure('et_RunFrame reading 12 × (ps.origin, health, team)', `

@@ -18,9 +18,10 @@ import { writeLegacyV3 } from '../src/format/legacy-writer.ts';
 import { parseRoundFile } from '../src/format/reader.ts';
 import type { RoundFile } from '../src/format/types.ts';
 import { writeRoundFileV1 } from '../src/format/v1-writer.ts';
-import { dataStats, importPaths, openStore, type Queryable, type Store } from '../src/store/index.ts';
+import { archiveOldData, dataStats, importPaths, openStore, type Queryable, type Store } from '../src/store/index.ts';
 
-const CACHE = join(tmpdir(), 'proximity-bench-import-v1');
+// Not under a proximity-* name: other test suites clean those up while this runs.
+const CACHE = join(tmpdir(), 'store-bench-import-year-v1');
 const YEAR_FILES = 3650;
 const POOL_SESSIONS = [
   { seed: 11, playersPerTeam: 6 },
@@ -54,7 +55,8 @@ async function pool(): Promise<{ rounds: RoundFile[]; source: string }> {
       const { simulateSession } = await import('../src/simulator/index.ts');
       const t0 = performance.now();
       for (const s of POOL_SESSIONS) {
-        await simulateSession({ seed: s.seed, outDir: dir, rounds: ROUNDS_PER_SESSION, playersPerTeam: s.playersPerTeam, roundSeconds: ROUND_SECONDS });
+        // one directory per session: sessions share the simulator's fixed clock, so their file names repeat
+        await simulateSession({ seed: s.seed, outDir: join(dir, `s${s.seed}`), rounds: ROUNDS_PER_SESSION, playersPerTeam: s.playersPerTeam, roundSeconds: ROUND_SECONDS });
       }
       writeFileSync(done, `simulator ${fmt(performance.now() - t0)} ms\n`);
     } catch (e) {
@@ -62,12 +64,13 @@ async function pool(): Promise<{ rounds: RoundFile[]; source: string }> {
       const { syntheticRound } = await import('../src/format/synthetic.ts');
       for (let i = 0; i < 24; i++) {
         const r = syntheticRound(1000 + i, { engagements: 100, startUnix: YEAR_START + i * 1200 });
-        writeFileSync(join(dir, `${i}_engagements.txt`), writeRoundFileV1(r));
+        mkdirSync(join(dir, 'synthetic'), { recursive: true });
+        writeFileSync(join(dir, 'synthetic', `${i}_engagements.txt`), writeRoundFileV1(r));
       }
       writeFileSync(done, 'synthetic\n');
     }
   }
-  const files = readdirSync(dir).filter((f) => f.endsWith('_engagements.txt')).sort();
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('_engagements.txt')).sort();
   return { rounds: files.map((f) => parseRoundFile(readFileSync(join(dir, f)), f)), source: readFileSync(done, 'utf8').trim() };
 }
 
@@ -100,7 +103,10 @@ async function year(rounds: RoundFile[]): Promise<{ v1: string; v3: string; enga
       engagements += r.engagements.length;
       const name = fileName(r);
       writeFileSync(join(v1, name), writeRoundFileV1(r));
-      writeFileSync(join(v3, name), writeLegacyV3(r));
+      // v3 files carry no round time or server, so clones of one pool round would be byte-identical
+      // (and rightly imported once, as the same content); a comment line makes each clone distinct.
+      const v3Text = writeLegacyV3(r).replace('\n', `\n# clone ${i} of pool round ${i % rounds.length}\n`);
+      writeFileSync(join(v3, name), v3Text);
     }
     writeFileSync(done, String(engagements));
   }
@@ -256,6 +262,17 @@ export async function run(): Promise<void> {
         const [db] = await store.query<{ size: number }>('SELECT pg_database_size(current_database()) AS size');
         console.log(`  whole database incl. catalogs: ${mb(db!.size)}; target under 50 MB per year → ${db!.size < 50e6 ? 'met' : 'NOT met'}`);
         await queryLatencies(store);
+        // The seeds' operating mode: detail kept 30 days, aggregates forever. Archive all but the
+        // year's last 30 days, reclaim the space, and measure again.
+        const [last] = await store.query<{ t: number }>('SELECT extract(epoch FROM max(round_start))::bigint AS t FROM round');
+        const days = Math.ceil((Date.now() / 1000 - (last!.t - 30 * 86_400)) / 86_400);
+        const ta = performance.now();
+        const archived = await archiveOldData(store, days);
+        console.log(`archive_old_proximity_data(${days}) (all but the last 30 days of the year): ${fmt(archived.rounds!)} rounds, ${fmt(archived.combat_engagement!)} engagements in ${fmt((performance.now() - ta) / 1000, 1)} s`);
+        await store.query('VACUUM FULL');
+        await sizeReport('PostgreSQL size with 30-day retention', store, r.engagements);
+        const [db2] = await store.query<{ size: number }>('SELECT pg_database_size(current_database()) AS size');
+        console.log(`  whole database incl. catalogs: ${mb(db2!.size)} → target under 50 MB per year ${db2!.size < 50e6 ? 'met' : 'NOT met'} with retention`);
       } finally {
         await store.close();
       }

@@ -1,17 +1,17 @@
 /**
  * Tracker benchmark: cost of the Lua hooks with 64 players, under native lua5.4 (bench/lua/bench.lua with
- * a stub `et` API in Lua) and under wasmoon (the same driver inside the emulator's Lua VM). Reports µs per
+ * a stub `et` API in Lua) and under wasmoon (through the emulator, minus an empty module). Reports µs per
  * et_Damage and per et_RunFrame, their share of a 50 ms server frame, the max of every hook including
  * the round-end write, and memory after 10 and 60 minutes of stress.
  * Load: stress = 64 hits per frame (1,280 hits/s) over attacker→target pairs that change every ~2 s;
  * quiet = 2 hits/s. Medians of several runs; the machine is shared, compare figures of one run.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LuaFactory } from 'wasmoon';
+import { EtServer } from '../src/emulator/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TRACKER = join(root, 'lua', 'proximity_tracker.lua');
@@ -42,21 +42,44 @@ function runNative(mode: 'stress' | 'quiet' | 'micro', minutes: number): Result 
   }
 }
 
-async function runWasmoon(mode: 'stress' | 'quiet', minutes: number): Promise<Result> {
-  const factory = new LuaFactory();
-  await factory.mountFile('/bench/tracker.lua', readFileSync(TRACKER));
-  await factory.mountFile('/bench/stub_et.lua', readFileSync(STUB));
-  await factory.mountFile('/bench/bench.lua', readFileSync(DRIVER));
-  const lua = await factory.createEngine();
+/**
+ * Under wasmoon, through the emulator: 64 players, `hitsPerFrame` et_Damage per 50 ms frame (1 damage each,
+ * so nobody dies and every call is delivered). Timed from JS with performance.now() around each batch; run
+ * once with the tracker and once with an empty module, the difference is the tracker's own cost in the VM.
+ */
+async function runEmulator(modules: string[] | undefined, hitsPerFrame: number, frames: number):
+  Promise<{ damageUs: number; frameUs: number; maxFrameUs: number }> {
+  const home = mkdtempSync(join(tmpdir(), 'proximity-bench-emu-'));
   try {
-    const out: string = await lua.doString(`
-      local lines = {}
-      print = function(...) local t = {...} for i = 1, #t do t[i] = tostring(t[i]) end lines[#lines + 1] = table.concat(t, " ") end
-      assert(loadfile("/bench/bench.lua"))("/bench/tracker.lua", "/bench/stub_et.lua", "${mode}", ${minutes}, "memory")
-      return table.concat(lines, "\\n")`);
-    return parse(out);
+    const server = await EtServer.create({ homepath: home, maxClients: 64, modules, cvars: { timelimit: '0' } });
+    for (let i = 0; i < 64; i++) await server.connect({ name: `P${i}` });
+    for (let i = 0; i < 64; i++) await server.joinTeam(i, i % 2 ? 'ALLIES' : 'AXIS');
+    await server.runFor(200);
+    await server.startMatch();
+    await server.runFor(3500);
+    for (let i = 0; i < 64; i++) server.setOrigin(i, [(i % 8) * 200, Math.floor(i / 8) * 200, 0]);
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    let damageMs = 0, damageCalls = 0, frameMs = 0, maxFrame = 0;
+    for (let f = 0; f < frames; f++) {
+      const t0 = performance.now();
+      for (let k = 0; k < hitsPerFrame; k++) {
+        const a = rnd(64);
+        const t = (a + 1 + 2 * rnd(31)) % 64; // always the other team
+        await server.damage(t, a, 1, 8);
+      }
+      damageMs += performance.now() - t0;
+      damageCalls += hitsPerFrame;
+      const t1 = performance.now();
+      await server.runFrames(1);
+      const dt = performance.now() - t1;
+      frameMs += dt;
+      if (dt > maxFrame) maxFrame = dt;
+    }
+    await server.quit();
+    return { damageUs: (damageMs * 1000) / Math.max(1, damageCalls), frameUs: (frameMs * 1000) / frames, maxFrameUs: maxFrame * 1000 };
   } finally {
-    lua.global.close();
+    rmSync(home, { recursive: true, force: true });
   }
 }
 
@@ -97,16 +120,26 @@ export async function run(): Promise<void> {
   summarise('native stress (2 min)', nativeStress);
   summarise('native quiet (2 min)', nativeQuiet);
 
-  const wasmStress: Result[] = [];
-  const wasmQuiet: Result[] = [];
-  for (let i = 0; i < Math.min(runs, 3); i++) {
-    wasmStress.push(await runWasmoon('stress', 1));
-    wasmQuiet.push(await runWasmoon('quiet', 1));
+  // Under wasmoon through the emulator, tracker vs an empty module (the emulator's own cost).
+  const empty = join(mkdtempSync(join(tmpdir(), 'proximity-bench-empty-')), 'empty.lua');
+  writeFileSync(empty, '-- no hooks\n');
+  for (const [label, hits, frames] of [['stress', 64, 600], ['quiet', 0, 600]] as const) {
+    const withT: { damageUs: number; frameUs: number; maxFrameUs: number }[] = [];
+    const without: { damageUs: number; frameUs: number; maxFrameUs: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      withT.push(await runEmulator(undefined, hits, frames));
+      without.push(await runEmulator([empty], hits, frames));
+    }
+    const d = median(withT.map((r) => r.damageUs)) - median(without.map((r) => r.damageUs));
+    const fr = median(withT.map((r) => r.frameUs)) - median(without.map((r) => r.frameUs));
+    const withD = median(withT.map((r) => r.damageUs)), emptyD = median(without.map((r) => r.damageUs));
+    const withF = median(withT.map((r) => r.frameUs)), emptyF = median(without.map((r) => r.frameUs));
+    console.log(
+      `  wasmoon via emulator ${label.padEnd(6)} (30 s):` +
+        (hits ? ` tracker et_Damage +${fmt(d, 2)} µs/call (${share(d * hits)} of a frame for ${hits} hits; ${fmt(withD, 2)} with tracker vs ${fmt(emptyD, 2)} empty module),` : '') +
+        ` et_RunFrame +${fmt(fr, 1)} µs/frame (${share(fr)}; ${fmt(withF, 1)} vs ${fmt(emptyF, 1)}) (median of 3; JS-side timing, so GC pauses of the host are included)`,
+    );
   }
-  summarise('wasmoon stress (1 min)', wasmStress, ' [1 ms clock]');
-  summarise('wasmoon quiet (1 min)', wasmQuiet, ' [1 ms clock]');
-  const ratio = median(wasmStress.map((r) => r.damage_us ?? 0)) / median(nativeStress.map((r) => r.damage_us ?? 0));
-  console.log(`  wasmoon / native et_Damage: ${fmt(ratio, 1)}×`);
 
   // One long stress round: memory must stay bounded and the round-end write must stay small.
   const minutes = Number(process.env.TRACKER_BENCH_MINUTES ?? 60);

@@ -22,6 +22,11 @@ Rules this file lives by (each one was a live defect somewhere):
 
 local VERSION = "1.0.0"
 
+-- This VM is ours alone (the engine gives each module its own). Smaller, earlier collector steps:
+-- measured in bench/tracker.ts, this cuts the 99.9th percentile of et_RunFrame / et_Obituary by about a
+-- third at the same memory (pause 150 %, step multiplier 200 %, step size 2^10 bytes).
+collectgarbage("incremental", 150, 200, 10)
+
 local et = et -- luacheck: ignore (the engine's global API table, cached as a local for speed)
 
 ---------------------------------------------------------------------------------------------------
@@ -76,6 +81,7 @@ local next_pid = 1
 -- Round
 local live = false          -- round in progress (PLAYING seen, file not yet written)
 local written = false       -- the round file was finished (never write twice)
+local ending = nil          -- end_reason once the round end has begun (intermission frame)
 local round = nil           -- per-round identity and counters
 local now = 0               -- round time (ms) of the last server frame: the time of every event
 local open = {}             -- slot → open engagement (as target)
@@ -477,7 +483,7 @@ local function read_level_start()
 end
 
 local function go_live(level_time)
-  live, written = true, false
+  live, written, ending = true, false, nil
   now, last_flush, next_eng_id, lines_in_file = 0, 0, 1, 0
   open = {}
   out_lines, out_n = {}, 0
@@ -557,6 +563,20 @@ local function cell_lines(cells, lines)
     lines[#lines + 1] = line
   end
   return #keys
+end
+
+--- First half of an intermission round end (the frame gamestate became INTERMISSION): close the open
+--- engagements and append them. The rest follows in the next frame (end_round), so neither frame does
+--- all the work; et_ShutdownGame in between finishes it just the same.
+local function begin_end(reason)
+  ending = reason
+  for cn = 0, 63 do
+    if open[cn] then
+      local ok, err = pcall(close_engagement, cn, "round_end")
+      if not ok then open[cn] = nil; report_error("round_end", err) end
+    end
+  end
+  flush_lines()
 end
 
 --- Ends the round: closes what is open, appends players + heatmaps + END, renames .part → final.
@@ -699,9 +719,6 @@ local function process_frame()
   end
   -- 3. append closed engagements to the .part file (batched)
   if out_n >= FLUSH_LINES or (out_n > 0 and now - last_flush >= cfg.flush_ms) then flush_lines() end
-  -- Pay a little garbage-collector debt here, once per frame, so that the collector's steps rarely
-  -- land inside et_Damage / et_Obituary (measured: lower hot-path cost and obituary tail latency).
-  collectgarbage("step", 0)
 end
 
 local function on_frame(level_time)
@@ -712,9 +729,10 @@ local function on_frame(level_time)
     if gs == GS_PLAYING and not written then go_live(level_time) end
     return
   end
+  if ending then end_round(ending) return end -- second half of the round end; `now` stays the end time
   local before = now
   now = round_time(level_time)
-  if gs == GS_INTERMISSION then end_round("intermission") return end
+  if gs == GS_INTERMISSION then begin_end("intermission") return end
   if now == before and level_time > round.start_level then return end -- paused: nothing moves
   process_frame()
 end
@@ -855,7 +873,7 @@ local function on_spawn(cn, _, _, _)
 end
 
 local function on_shutdown(restart)
-  if live then end_round(restart == 1 and "map_restart" or "shutdown") end
+  if live then end_round(ending or (restart == 1 and "map_restart" or "shutdown")) end
 end
 
 ---------------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 Tracker benchmark driver (plain Lua 5.4, run by bench/tracker.ts under native lua5.4 and under wasmoon).
   lua5.4 bench/lua/bench.lua <tracker.lua> <stub_et.lua> <stress|quiet> <minutes> [home]
 Drives 64 players (32 v 32) with a stub `et` API and prints `key value` lines:
-  damage_us (mean µs per et_Damage), frame_us_mean, frame_us_max, max_<hook>_us, round_end_us,
+  damage_us (mean µs per et_Damage), frame_us_mean, max_<hook>_us, round_end_us (the longer of the two
+  round-end frames),
   mem_mb_<minute> (collectgarbage("count") after a full collection, at 1, 10, 60 minutes), files.
 Stress = 64 hits per 50 ms frame (1,280 hits/s) spread over random enemy pairs; quiet = 2 hits/s.
 ]]
@@ -152,12 +153,17 @@ for f = 1, frames do
   end
 end
 
+-- Round end: the intermission frame closes the open engagements, the next one writes the rest.
 cvars.gamestate = "3"
-level = level + 50
-local t3 = clock()
-et_RunFrame(level)
-local round_end = (clock() - t3) * 1e6
-note("et_RunFrame", round_end)
+local round_end = 0
+for _ = 1, 2 do
+  level = level + 50
+  local t3 = clock()
+  et_RunFrame(level)
+  local us = (clock() - t3) * 1e6
+  note("et_RunFrame", us)
+  round_end = math.max(round_end, us)
+end
 local t4 = clock(); et_ShutdownGame(0); note("et_ShutdownGame", (clock() - t4) * 1e6)
 
 print(string.format("damage_calls %d", dmg_calls))

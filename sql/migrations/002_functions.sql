@@ -346,3 +346,120 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Import of one round: one call does everything (one round trip per file, plans cached)
+-- ---------------------------------------------------------------------------------------------
+
+-- (Re)defines proximity_import_round(jsonb). The aggregate upserts are generated from the catalog
+-- here, once, and compiled into the function as static SQL (a plan cache instead of re-planning
+-- generated SQL on every file). A migration that changes an aggregate's columns must call this again.
+--
+-- p_file: {"identity", "sha256", "file_name", "size", "round": {…RoundRow}, "players": […],
+--          "names": […], "round_players": […], "engagements": […], "heatmap": {…},
+--          "contrib": {"<aggregate>": [rows of that table]}} (src/store/import.ts builds it).
+-- Returns {"status": "imported" | "duplicate" | "changed" | "same_content", "round_id", "file_name",
+--          "sha256"}; "changed" = the identity is known with other content (the caller rejects).
+CREATE FUNCTION proximity_define_import() RETURNS void LANGUAGE plpgsql AS $define$
+DECLARE
+  v_merges text := '';
+  a record;
+BEGIN
+  FOR a IN SELECT * FROM proximity_aggregate ORDER BY position LOOP
+    v_merges := v_merges || format(E'  IF jsonb_array_length(p_file->''contrib''->%L) > 0 THEN\n    %s;\n  END IF;\n',
+      a.aggregate::text,
+      proximity_merge_sql(a.aggregate, format('jsonb_populate_recordset(NULL::%s, p_file->''contrib''->%L)', a.aggregate, a.aggregate::text)));
+  END LOOP;
+  EXECUTE format($fn$
+CREATE OR REPLACE FUNCTION proximity_import_round(p_file jsonb) RETURNS jsonb LANGUAGE plpgsql AS $body$
+DECLARE
+  v_r jsonb := p_file->'round';
+  v_prev record;
+  v_round integer;
+BEGIN
+  -- The commit need not wait for the WAL flush: if the server itself crashes right after, the whole
+  -- file's transaction is lost (never half of it) and the next import run simply imports it again.
+  -- This shortens the time the aggregate rows stay locked against parallel importers.
+  PERFORM set_config('synchronous_commit', 'off', true);
+  PERFORM pg_advisory_xact_lock_shared(proximity_lock_key());
+  PERFORM pg_advisory_xact_lock(hashtext('proximity'), hashtext(p_file->>'identity'));
+  SELECT round_id, content_sha256, file_name INTO v_prev FROM round
+   WHERE server_id = v_r->>'serverId' AND map_name = v_r->>'mapName'
+     AND round_number = (v_r->>'roundNumber')::smallint AND round_start_unix = (v_r->>'roundStartUnix')::bigint;
+  IF FOUND THEN
+    RETURN jsonb_build_object('status', CASE WHEN v_prev.content_sha256 = p_file->>'sha256' THEN 'duplicate' ELSE 'changed' END,
+                              'round_id', v_prev.round_id, 'file_name', v_prev.file_name, 'sha256', v_prev.content_sha256);
+  END IF;
+  SELECT round_id, file_name INTO v_prev FROM imported_file WHERE content_sha256 = p_file->>'sha256';
+  IF FOUND THEN
+    RETURN jsonb_build_object('status', 'same_content', 'round_id', v_prev.round_id, 'file_name', v_prev.file_name);
+  END IF;
+
+  INSERT INTO round (server_id, map_name, round_number, round_start_unix, round_start, session_date,
+      round_end, server_name, gametype, duration_ms, paused_ms, end_reason, timelimit, tracker_version,
+      source_format, config, sections, grid_size, crossfire_window_ms, nearby_radius, engagements,
+      players, file_name, content_sha256)
+  SELECT x."serverId", x."mapName", x."roundNumber", x."roundStartUnix", x."roundStart", x."sessionDate",
+      x."roundEnd", x."serverName", x.gametype, x."durationMs", x."pausedMs", x."endReason", x.timelimit,
+      x."trackerVersion", x."sourceFormat", x.config, x.sections, x."gridSize", x."crossfireWindowMs",
+      x."nearbyRadius", x.engagements, x.players, p_file->>'file_name', p_file->>'sha256'
+  FROM jsonb_to_record(v_r) AS x("serverId" text, "mapName" text, "roundNumber" smallint,
+      "roundStartUnix" bigint, "roundStart" timestamptz, "sessionDate" date, "roundEnd" timestamptz,
+      "serverName" text, gametype smallint, "durationMs" integer, "pausedMs" integer, "endReason" text,
+      timelimit text, "trackerVersion" text, "sourceFormat" text, config jsonb, sections text[],
+      "gridSize" integer, "crossfireWindowMs" integer, "nearbyRadius" integer, engagements integer,
+      players integer)
+  RETURNING round_id INTO v_round;
+
+  INSERT INTO imported_file (content_sha256, round_id, file_name, size_bytes)
+  VALUES (p_file->>'sha256', v_round, p_file->>'file_name', (p_file->>'size')::integer);
+
+  INSERT INTO player AS pl (player_guid, is_bot, last_name, first_seen, last_seen)
+  SELECT x.player_guid, x.is_bot, x.name, (v_r->>'roundStart')::timestamptz, (v_r->>'roundStart')::timestamptz
+  FROM jsonb_to_recordset(p_file->'players') AS x(player_guid text, is_bot boolean, name text)
+  ORDER BY x.player_guid COLLATE "C"
+  ON CONFLICT (player_guid) DO UPDATE SET
+    last_name = CASE WHEN EXCLUDED.last_seen >= pl.last_seen THEN EXCLUDED.last_name ELSE pl.last_name END,
+    is_bot = CASE WHEN EXCLUDED.last_seen >= pl.last_seen THEN EXCLUDED.is_bot ELSE pl.is_bot END,
+    first_seen = LEAST(pl.first_seen, EXCLUDED.first_seen),
+    last_seen = GREATEST(pl.last_seen, EXCLUDED.last_seen);
+
+  INSERT INTO player_name_history AS h (player_guid, player_name, first_seen, last_seen, rounds)
+  SELECT x.player_guid, x.player_name, (v_r->>'roundStart')::timestamptz, (v_r->>'roundStart')::timestamptz, 1
+  FROM jsonb_to_recordset(p_file->'names') AS x(player_guid text, player_name text)
+  ORDER BY x.player_guid COLLATE "C", x.player_name COLLATE "C"
+  ON CONFLICT (player_guid, player_name) DO UPDATE SET
+    first_seen = LEAST(h.first_seen, EXCLUDED.first_seen),
+    last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen),
+    rounds = h.rounds + 1;
+
+  INSERT INTO round_player (round_id, pid, slot, player_guid, player_name, is_bot, team, player_class,
+      first_seen_ms, last_seen_ms)
+  SELECT v_round, x.pid, x.slot, x.player_guid, x.player_name, x.is_bot, x.team, x.player_class,
+      x.first_seen_ms, x.last_seen_ms
+  FROM jsonb_to_recordset(p_file->'round_players') AS x(pid smallint, slot smallint, player_guid text,
+      player_name text, is_bot boolean, team text, player_class text, first_seen_ms integer, last_seen_ms integer);
+
+  INSERT INTO combat_engagement
+  SELECT v_round, x.engagement_id, x.start_ms, x.end_ms, x.target_pid, x.target_guid, x.target_team,
+      x.target_class, x.outcome, x.end_mod, x.killer_pid, x.killer_guid, x.damage, x.hits, x.num_attackers,
+      x.is_crossfire, x.crossfire_delay_ms, x.crossfire_pairs, x.attackers, x.position_path, x.kill_weapon,
+      x.killer_x, x.killer_y, x.killer_z, x.victim_x, x.victim_y, x.victim_z, x.kill_distance,
+      x.killer_allies, x.killer_enemies, x.victim_allies, x.victim_enemies, x.killer_side, x.victim_side,
+      x.engagement_type
+  FROM jsonb_populate_recordset(NULL::combat_engagement, p_file->'engagements') AS x;
+
+  INSERT INTO round_heatmap
+  SELECT v_round, x.kill_gx, x.kill_gy, x.kill_axis, x.kill_allies, x.move_gx, x.move_gy,
+      x.move_traversal, x.move_combat, x.move_escape
+  FROM jsonb_populate_record(NULL::round_heatmap, p_file->'heatmap') AS x;
+
+%s
+  RETURN jsonb_build_object('status', 'imported', 'round_id', v_round);
+END
+$body$
+$fn$, v_merges);
+END
+$define$;
+
+SELECT proximity_define_import();

@@ -23,7 +23,7 @@ export async function findPlayers(
   db: Queryable,
   options: { query: string; limit?: number; includeBots?: boolean },
 ): Promise<PlayerSearchRow[]> {
-  const needle = stripColourCodes(options.query).trim().toLowerCase();
+  const needle = stripColourCodes(options.query).trim();
   if (needle === '') return [];
   const rows = await db.query(
     `SELECT DISTINCT ON (h.player_guid)
@@ -32,7 +32,7 @@ export async function findPlayers(
             (SELECT sum(rounds) FROM player_name_history a WHERE a.player_guid = h.player_guid) AS rounds
        FROM player_name_history h
        JOIN player p ON p.player_guid = h.player_guid
-      WHERE strpos(lower(regexp_replace(h.player_name, $2, '', 'g')), $1) > 0
+      WHERE strpos(lower(regexp_replace(h.player_name, $2, '', 'g')), lower($1)) > 0
         AND ($3 OR NOT p.is_bot)
       ORDER BY h.player_guid, h.last_seen DESC`,
     [needle, COLOUR_CODE_REGEX, options.includeBots ?? true],
@@ -45,43 +45,41 @@ export async function findPlayers(
     rounds: num(r.rounds),
     lastSeenUnix: numOrNull(r.last_seen_unix),
   }));
-  // Exact (colour-stripped) matches first, then the most recently seen.
-  const exact = (r: PlayerSearchRow) => (stripColourCodes(r.matchedName).toLowerCase() === needle ? 0 : 1);
+  // Exact (colour-stripped) matches first, then the most recently seen. Case is folded by the
+  // database in the match (both sides with the same lower()), and here only to order the results.
+  const folded = needle.toLowerCase();
+  const exact = (r: PlayerSearchRow) => (stripColourCodes(r.matchedName).toLowerCase() === folded ? 0 : 1);
   list.sort((a, b) => exact(a) - exact(b) || (b.lastSeenUnix ?? 0) - (a.lastSeenUnix ?? 0) || (a.guid < b.guid ? -1 : 1));
   return list.slice(0, clampLimit(options.limit, 20, 200));
 }
 
-/** Resolves a GUID as given, or upper-cased (human GUIDs are stored upper-case), or a name. */
-async function resolveGuid(db: Queryable, options: { guid?: string; name?: string }): Promise<string | null> {
-  if (options.guid !== undefined) {
-    const rows = await db.query(
-      `SELECT player_guid FROM player WHERE player_guid = $1 OR player_guid = upper($1)
-        ORDER BY player_guid = $1 DESC LIMIT 1`,
-      [options.guid],
-    );
-    return rows[0] ? str(rows[0].player_guid) : null;
-  }
-  if (options.name !== undefined) {
+const PLAYER_COLUMNS = `player_guid, last_name, is_bot,
+            extract(epoch FROM first_seen)::bigint AS first_unix,
+            extract(epoch FROM last_seen)::bigint AS last_unix`;
+
+/** The player row for a key as given, or upper-cased (human GUIDs are stored upper-case), or a name. */
+async function findPlayerRow(db: Queryable, options: { guid?: string; name?: string }): Promise<Record<string, unknown> | null> {
+  let key = options.guid;
+  if (key === undefined && options.name !== undefined) {
     const [best] = await findPlayers(db, { query: options.name, limit: 1 });
-    return best ? best.guid : null;
+    key = best?.guid;
   }
-  return null;
+  if (key === undefined) return null;
+  const [row] = await db.query(
+    `SELECT ${PLAYER_COLUMNS} FROM player WHERE player_guid = $1 OR player_guid = upper($1)
+      ORDER BY player_guid = $1 DESC LIMIT 1`,
+    [key],
+  );
+  return row ?? null;
 }
 
 export async function playerProfile(
   db: Queryable,
   options: { guid?: string; name?: string; duoLimit?: number },
 ): Promise<PlayerProfile | null> {
-  const guid = await resolveGuid(db, options);
-  if (guid === null) return null;
-  const [player] = await db.query(
-    `SELECT player_guid, last_name, is_bot,
-            extract(epoch FROM first_seen)::bigint AS first_unix,
-            extract(epoch FROM last_seen)::bigint AS last_unix
-       FROM player WHERE player_guid = $1`,
-    [guid],
-  );
+  const player = await findPlayerRow(db, options);
   if (!player) return null;
+  const guid = str(player.player_guid);
   const names = await db.query(
     `SELECT player_name, rounds,
             extract(epoch FROM first_seen)::bigint AS first_unix,
@@ -153,38 +151,21 @@ async function weapons(db: Queryable, guid: string): Promise<WeaponRow[]> {
   return rows.map((r) => ({ mod: num(r.mod), weapon: modName(num(r.mod)), hits: num(r.hits), kills: num(r.kills) }));
 }
 
-/** Rounds per map (round_player index), kills and deaths per map (killer and target indexes). */
+/** Rounds per map (round_player index), kills and deaths per map (killer and target indexes): one round trip. */
 async function favouriteMaps(db: Queryable, guid: string): Promise<MapRow[]> {
-  const rounds = await db.query(
-    `SELECT r.map_name, count(*) AS n
-       FROM (SELECT DISTINCT round_id FROM round_player WHERE player_guid = $1) mine
-       JOIN round r ON r.round_id = mine.round_id
-      GROUP BY 1`,
+  const rows = await db.query(
+    `SELECT r.map_name, sum(x.rounds) AS rounds, sum(x.kills) AS kills, sum(x.deaths) AS deaths
+       FROM (SELECT round_id, 1 AS rounds, 0 AS kills, 0 AS deaths
+               FROM (SELECT DISTINCT round_id FROM round_player WHERE player_guid = $1) mine
+             UNION ALL
+             SELECT round_id, 0, 1, 0 FROM combat_engagement WHERE killer_guid = $1 AND outcome = 'killed'
+             UNION ALL
+             SELECT round_id, 0, 0, 1 FROM combat_engagement WHERE target_guid = $1 AND outcome = 'killed') x
+       JOIN round r ON r.round_id = x.round_id
+      GROUP BY r.map_name
+      ORDER BY sum(x.rounds) DESC, r.map_name
+      LIMIT 10`,
     [guid],
   );
-  const kills = await db.query(
-    `SELECT r.map_name, count(*) AS n FROM combat_engagement e JOIN round r ON r.round_id = e.round_id
-      WHERE e.killer_guid = $1 AND e.outcome = 'killed' GROUP BY 1`,
-    [guid],
-  );
-  const deaths = await db.query(
-    `SELECT r.map_name, count(*) AS n FROM combat_engagement e JOIN round r ON r.round_id = e.round_id
-      WHERE e.target_guid = $1 AND e.outcome = 'killed' GROUP BY 1`,
-    [guid],
-  );
-  const rows = new Map<string, MapRow>();
-  const row = (map: string): MapRow => {
-    let r = rows.get(map);
-    if (!r) {
-      r = { map, rounds: 0, kills: 0, deaths: 0 };
-      rows.set(map, r);
-    }
-    return r;
-  };
-  for (const r of rounds) row(str(r.map_name)).rounds += num(r.n);
-  for (const r of kills) row(str(r.map_name)).kills += num(r.n);
-  for (const r of deaths) row(str(r.map_name)).deaths += num(r.n);
-  return [...rows.values()]
-    .sort((a, b) => b.rounds - a.rounds || (a.map < b.map ? -1 : a.map > b.map ? 1 : 0))
-    .slice(0, 10);
+  return rows.map((r) => ({ map: str(r.map_name), rounds: num(r.rounds), kills: num(r.kills), deaths: num(r.deaths) }));
 }

@@ -3,9 +3,11 @@
  * embedded database there), then DATABASE_URL, then the embedded database in the user data dir. A database that cannot be opened is a usage/connection
  * error (exit 2), reported in one line with the password masked.
  */
+import { resolve } from 'node:path';
 import envPaths from 'env-paths';
 import { defaultDataDir, openStore, type Store } from '../store/index.ts';
 import { CliError, EXIT_USAGE } from './exit-codes.ts';
+import { lockDataDir } from './lock.ts';
 
 export interface DatabaseOptions {
   databaseUrl?: string;
@@ -51,17 +53,33 @@ export async function openCliStore(opts: DatabaseOptions): Promise<Store> {
   // openStore prefers $DATABASE_URL over a dataDir; an explicit --data-dir must win over the environment,
   // so this process forgets the variable (it is the CLI's own process, nothing else reads it).
   if (resolved.dataDir) delete process.env.DATABASE_URL;
+  const unlock = resolved.dataDir ? lockDataDir(resolve(resolved.dataDir)) : () => {};
+  let store: Store;
   try {
-    return await openStore(resolved.databaseUrl ? { databaseUrl: resolved.databaseUrl } : { dataDir: resolved.dataDir! });
+    store = await openStore(resolved.databaseUrl ? { databaseUrl: resolved.databaseUrl } : { dataDir: resolved.dataDir! });
   } catch (error) {
+    unlock();
     const message = error instanceof Error ? error.message : String(error);
     throw new CliError(`cannot open the ${describeDatabase(opts)}: ${message}`, EXIT_USAGE);
   }
+  // The same store, with the lock released once it is closed.
+  return Object.assign(Object.create(store) as Store, {
+    close: async () => {
+      try {
+        await store.close();
+      } finally {
+        unlock();
+      }
+    },
+  });
 }
 
 /** Runs `fn` with an open store and always closes it, also when `fn` throws. */
 export async function withStore<T>(opts: DatabaseOptions, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openCliStore(opts);
+  return withOpenStore(await openCliStore(opts), fn);
+}
+
+export async function withOpenStore<T>(store: Store, fn: (store: Store) => Promise<T>): Promise<T> {
   try {
     return await fn(store);
   } finally {

@@ -195,6 +195,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     .option('--date <YYYY-MM-DD>', 'only this session date', sessionDate)
     .option('--from <YYYY-MM-DD>', 'from this session date', sessionDate)
     .option('--to <YYYY-MM-DD>', 'up to this session date', sessionDate)
+    .option('--map <name>', 'only this map')
     .addOption(new Option('--by <key>', 'group rows by').choices(['date', 'map']).default('date'))
     .addOption(reportJson())
     .action(reportAction('engagements'));

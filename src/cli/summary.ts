@@ -23,7 +23,7 @@ import type {
 } from '../analytics/types.ts';
 import type { Queryable } from '../store/index.ts';
 import type { Output } from './output.ts';
-import { formatNumber, percent, playerName, safeText, table, type Column } from './terminal.ts';
+import { formatNumber, percent, playerLabel, safeText, table, type Column } from './terminal.ts';
 
 export interface Summary {
   overview: Overview;
@@ -102,7 +102,7 @@ export function leaderboardTable(output: Output, board: Leaderboard): string {
     board.rows,
     [
       { header: '#', value: (r) => r.rank },
-      { header: 'player', value: (r) => playerName(r.name), max: 24 },
+      { header: 'player', value: (r) => playerLabel(r.name, r.guid), max: 24 },
       { header: board.metric === 'kd' ? 'K/D' : board.metric.replace(/_/g, ' '), value: (r) => metricValue(board.metric, r.value), align: 'right' },
       {
         header: sampleLabel(board.metric),
@@ -118,7 +118,7 @@ export function duoTable(output: Output, duos: CrossfireDuo[]): string {
   return table(
     duos,
     [
-      { header: 'duo', value: (d) => `${playerName(d.nameA)} + ${playerName(d.nameB)}`, max: 40 },
+      { header: 'duo', value: (d) => `${playerLabel(d.nameA, d.guidA)} + ${playerLabel(d.nameB, d.guidB)}`, max: 44 },
       { header: 'crossfires', value: (d) => d.crossfires },
       { header: 'kills together', value: (d) => d.killsTogether },
       { header: 'mean delay', value: (d) => (d.meanDelayMs === null ? '' : `${Math.round(d.meanDelayMs)} ms`), align: 'right' },
@@ -127,15 +127,18 @@ export function duoTable(output: Output, duos: CrossfireDuo[]): string {
   );
 }
 
-const OUTCOME_COLUMNS = ['killed', 'escaped', 'timeout', 'died_world', 'suicide', 'teamkill', 'disconnected', 'team_changed', 'round_end'];
+/** Outcomes with a column of their own; the rest (suicide, teamkill, world, disconnect, …) are "other". */
+const OUTCOME_COLUMNS = ['killed', 'escaped', 'timeout'];
 
 export function breakdownTable(output: Output, breakdown: EngagementBreakdown): string {
-  const present = OUTCOME_COLUMNS.filter((o) => breakdown.rows.some((r) => (r.outcomes[o] ?? 0) > 0));
+  const other = (r: BreakdownRow) =>
+    Object.entries(r.outcomes).reduce((n, [k, v]) => n + (OUTCOME_COLUMNS.includes(k) ? 0 : v), 0);
   const columns: Column<BreakdownRow>[] = [
     { header: breakdown.by === 'date' ? 'session' : 'map', value: (r) => safeText(r.key) },
     { header: 'rounds', value: (r) => r.rounds },
     { header: 'engagements', value: (r) => r.engagements },
-    ...present.map((o): Column<BreakdownRow> => ({ header: o.replace('_', ' '), value: (r) => r.outcomes[o] ?? 0 })),
+    ...OUTCOME_COLUMNS.map((o): Column<BreakdownRow> => ({ header: o, value: (r) => r.outcomes[o] ?? 0 })),
+    { header: 'other', value: other },
     { header: 'crossfire', value: (r) => r.crossfires },
     { header: 'top kill types', value: (r) => topTypes(r.types), align: 'left' },
   ];

@@ -56,6 +56,12 @@ export function playerName(name: string | null | undefined): string {
   return plain.trim() === '' ? safeText(name) || '(unnamed)' : plain;
 }
 
+/** A player for tables: the name, or `(unnamed 6402DD6B)` when the name has no visible characters. */
+export function playerLabel(name: string | null | undefined, guid: string): string {
+  const shown = playerName(name);
+  return shown === '(unnamed)' ? `(unnamed ${safeText(guid.slice(0, 8))})` : shown;
+}
+
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Printed width of a string: ANSI colour sequences take no room. Wide characters count as one. */
@@ -108,6 +114,11 @@ export function formatNumber(n: number, digits = 2): string {
   if (!Number.isFinite(n)) return String(n);
   if (Number.isInteger(n)) return n.toLocaleString('en-US');
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+/** `1 round`, `2 rounds`, `1,234 rounds`. */
+export function plural(n: number, word: string, words = `${word}s`): string {
+  return `${formatNumber(n)} ${n === 1 ? word : words}`;
 }
 
 export function percent(ratio: number | null | undefined, digits = 1): string {

@@ -339,9 +339,11 @@ export class ModuleVM {
   }
 
   /**
-   * G_LuaCall: lua_getglobal(name); skip if not a function; push args (ints as integers); lua_pcall with
-   * nres results and no message handler. The stack is restored afterwards (re-entrant: hooks may call
-   * et functions that call hooks of this same VM).
+   * G_LuaCall: lua_getglobal(name); skip if not a function; push args (ints as integers); lua_pcall with no
+   * message handler. All results are kept (LUA_MULTRET) so that hookReturns sees every value a hook
+   * returned, even from hooks whose results the engine discards; the engine's tests look at the first
+   * `nres` results exactly as lua_pcall(…, nres) would leave them (missing ones are nil). The stack is
+   * restored afterwards (re-entrant: hooks may call et functions that call hooks of this same VM).
    */
   call(name: string, args: readonly HookArg[], nres: number): HookCallResult {
     if (this.closed) return MISSING;
@@ -353,22 +355,23 @@ export class ModuleVM {
     }
     for (const a of args) {
       if (typeof a === 'number') r._lua_pushinteger(L, BigInt(a));
-      else this.pushBytes(L, Buffer.from(a, 'utf8'));
+      else this.pushString(L, a);
     }
-    const st = r._lua_pcallk(L, args.length, nres, 0, 0, 0);
+    const st = r._lua_pcallk(L, args.length, -1, 0, 0, 0);
     if (st !== 0) {
       const msg = this.errorText(-1);
       r._lua_settop(L, top);
       return { status: 'error', error: msg, values: [], firstIsString: false, firstInt: 0, secondInt: null, secondString: null };
     }
+    const count = r._lua_gettop(L) - top;
     const first = top + 1;
     const result: HookCallResult = { status: 'ok', values: [], firstIsString: false, firstInt: 0, secondInt: null, secondString: null };
-    for (let i = 0; i < nres; i++) result.values.push(this.valueAt(first + i));
-    if (nres >= 1) {
+    for (let i = 0; i < count; i++) result.values.push(this.valueAt(first + i));
+    if (nres >= 1 && count >= 1) {
       result.firstIsString = r._lua_isstring(L, first) !== 0;
       result.firstInt = Number(r._lua_tointegerx(L, first, 0));
     }
-    if (nres >= 2) {
+    if (nres >= 2 && count >= 2) {
       const t2 = r._lua_type(L, first + 1);
       if (t2 === LUA_TNUMBER && r._lua_isinteger(L, first + 1)) result.secondInt = Number(r._lua_tointegerx(L, first + 1, 0));
       if (t2 === LUA_TSTRING) result.secondString = this.stackString(first + 1);

@@ -34,7 +34,7 @@ export interface EmulatorOptions {
   basepath?: string;
   /**
    * Reinforcement wave offsets in ms after level start: waves come at start + offset + k·limbotime. The engine
-   * draws the offsets per map (CS_REINFSEEDS); default 0/0. The golden-trace host had { axis: 0, allies: 1000 }.
+   * draws the offsets per map (CS_REINFSEEDS); the default is the golden-trace host's { axis: 0, allies: 1000 }.
    */
   reinforcementOffsets?: { axis: number; allies: number };
   /**
@@ -120,8 +120,9 @@ export class EtServer {
       homepath: opts.homepath, basepath: opts.basepath, modules: opts.modules, maxClients, cvars,
       wallClockStartUnix: opts.wallClockStartUnix, withEF: (opts.engineVersion ?? 2.85) >= 2.84,
     });
+    // et.G_Damage calls G_Damage with no direction, so DAMAGE_NO_KNOCKBACK (8) is OR-ed in (g_combat.c).
     this.engine.onLuaDamage = (target, _inflictor, attacker, damage, dflags, mod) => {
-      this.damageSync(target, attacker, damage, mod, dflags);
+      this.damageSync(target, attacker, damage, mod, dflags | 8);
     };
   }
 
@@ -283,7 +284,15 @@ export class EtServer {
     if (this.clientCommand(slot, ['team', letter, String(cls)])) return;
     const v = e.entities.values(slot);
     const newTeam = team === 'AXIS' ? TEAM.AXIS : team === 'ALLIES' ? TEAM.ALLIES : TEAM.SPECTATOR;
-    if (v['sess.sessionTeam'] === newTeam && v['sess.latchPlayerType'] === cls) return;
+    if (v['sess.sessionTeam'] === newTeam) {
+      // Same team: only the class is latched for the next spawn (CS_PLAYERS "lc" changes), no respawn.
+      if (v['sess.latchPlayerType'] !== cls) {
+        v['sess.latchPlayerType'] = cls;
+        info.cls = cls;
+        e.publishPlayer(slot);
+      }
+      return;
+    }
     if (info.life === 'alive' && v['sess.sessionTeam'] !== newTeam) {
       // SetTeam kills a living player first: obituary(c, c, MOD_SWITCHTEAM), no damage.
       this.playerDie(slot, slot, MOD['MOD_SWITCHTEAM']!, 0);
@@ -351,6 +360,8 @@ export class EtServer {
     v['ps.viewheight'] = 40;
     v['takedamage'] = team === TEAM.SPECTATOR ? 0 : 1;
     if (revived === 0) {
+      v['sess.playerType'] = v['sess.latchPlayerType'] as number;   // a latched class applies at spawn
+      stats[4] = v['sess.playerType'] as number;
       v['ps.origin'] = this.spawnPoint(slot, team);
       v['ps.viewangles'] = [0, team === TEAM.ALLIES ? 180 : 0, 0];
       v['pers.lastSpawnTime'] = e.levelTime;
@@ -711,7 +722,7 @@ export class EtServer {
   private waveCrossed(team: number, prev: number, t: number): boolean {
     const limbo = this.engine.cvarInt(team === TEAM.AXIS ? 'g_redlimbotime' : 'g_bluelimbotime', 30000);
     if (limbo <= 0) return true;
-    const offsets = this.opts.reinforcementOffsets ?? { axis: 0, allies: 0 };
+    const offsets = this.opts.reinforcementOffsets ?? { axis: 0, allies: 1000 };
     const base = this.levelStartTime + (team === TEAM.AXIS ? offsets.axis : offsets.allies);
     const k0 = Math.floor((prev - base) / limbo), k1 = Math.floor((t - base) / limbo);
     return k1 > k0;

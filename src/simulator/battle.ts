@@ -116,12 +116,14 @@ export class Battle {
   private readonly pending: PendingBlast[] = [];
   private readonly mineField: Mine[] = [];
   private readonly frameS: number;
+  /** Multiplies how quickly players notice enemies (warmup is a free-for-all brawl). */
+  aggression = 1;
 
   constructor(
     private readonly map: MapArea,
     private readonly port: CombatPort,
     private readonly rng: Rng,
-    private readonly frameMs: number,
+    frameMs: number,
   ) {
     this.frameS = frameMs / 1000;
   }
@@ -179,7 +181,8 @@ export class Battle {
     p.pauseUntil = now + this.rng.range(0, 1500);
     p.pos = p.spawnAt ?? [sp[0] + this.rng.range(-r, r), sp[1] + this.rng.range(-r, r), sp[2]];
     p.spawnAt = null;
-    p.lane = this.rng.int(this.map.lanes.length);
+    // The main route (first lane) carries about half of the traffic.
+    p.lane = this.rng.chance(0.5) ? 0 : this.rng.int(this.map.lanes.length);
     p.speed = SPEED * this.rng.range(0.85, 1.1);
     const lane = this.map.lanes[p.lane] as Vec3[];
     if (p.side === this.map.attackers) {
@@ -232,8 +235,8 @@ export class Battle {
    * some shooting before the round goes live (the tracker must ignore all of it).
    */
   scatter(p: SimPlayer): void {
-    const lane = this.map.lanes[this.rng.int(this.map.lanes.length)] as Vec3[];
-    const at = lane[1 + this.rng.int(Math.max(1, lane.length - 2))] as Vec3;
+    const lane = this.map.lanes[0] as Vec3[];
+    const at = lane[Math.floor(lane.length / 2) + this.rng.int(2)] as Vec3;
     p.pos = [at[0] + this.rng.range(-400, 400), at[1] + this.rng.range(-400, 400), at[2]];
     p.holdCenter = [...p.pos];
     p.holdRadius = 500;
@@ -392,7 +395,8 @@ export class Battle {
       if (p.reviving) return;
     }
     if (!p.target) this.acquire(p, now);
-    await this.support(p, now);
+    const used = this.support(p, now);
+    if (used !== null) await this.port.fire(p.slot, used);
     const target = p.target as SimPlayer | null;
     if (!target || now < p.nextShotAt) return;
     // Fire (et_WeaponFire), maybe hit (et_Damage), one shot per weapon interval.
@@ -424,27 +428,36 @@ export class Battle {
       this.engage(p, by, now);
       return;
     }
+    // Two passes over the enemies instead of building candidate lists: this runs for every player in
+    // every frame, and allocations here were a large share of a 32v32 round.
     let total = 0;
-    const cands: SimPlayer[] = [];
-    const weights: number[] = [];
-    const [px, py] = p.pos;
-    for (const e of this.players) {
-      if (e.side === p.side || e.state !== 'alive') continue;
-      // Cheap box test first: most enemies are far away.
-      if (Math.abs(e.pos[0] - px) > range || Math.abs(e.pos[1] - py) > range) continue;
-      const d = dist(p.pos, e.pos);
-      if (d > range) continue;
-      const near = 1 - d / range;
-      let w = near * near;
-      if (now - e.lastHitAt < 1000) w *= 14;
-      cands.push(e);
-      weights.push(w);
-      total += w;
-    }
+    for (const e of this.players) total += this.noticeWeight(p, e, range, now);
     if (total === 0) return;
     // Per-second chance to notice somebody grows with how many enemies are close.
-    if (!this.rng.chance(Math.min(1, 0.055 * total * this.frameS))) return;
-    this.engage(p, cands[this.rng.weighted(weights)] as SimPlayer, now);
+    if (!this.rng.chance(Math.min(1, 0.05 * this.aggression * total * this.frameS))) return;
+    let r = this.rng.next() * total;
+    let last: SimPlayer | null = null;
+    for (const e of this.players) {
+      const w = this.noticeWeight(p, e, range, now);
+      if (w === 0) continue;
+      last = e;
+      r -= w;
+      if (r < 0) break;
+    }
+    if (last) this.engage(p, last, now);
+  }
+
+  /** How noticeable enemy `e` is for `p`: 0 out of range, more when near or already under fire. */
+  private noticeWeight(p: SimPlayer, e: SimPlayer, range: number, now: number): number {
+    if (e.side === p.side || e.state !== 'alive') return 0;
+    // Cheap box test first: most enemies are far away.
+    if (Math.abs(e.pos[0] - p.pos[0]) > range || Math.abs(e.pos[1] - p.pos[1]) > range) return 0;
+    const d = dist(p.pos, e.pos);
+    if (d > range) return 0;
+    const near = 1 - d / range;
+    let w = near * near;
+    if (now - e.lastHitAt < 1000) w *= 14;
+    return w;
   }
 
   private engage(p: SimPlayer, t: SimPlayer, now: number): void {
@@ -453,8 +466,11 @@ export class Battle {
     p.pauseUntil = now;
   }
 
-  /** Explosives and support weapons, used next to (or instead of) the primary. */
-  private async support(p: SimPlayer, now: number): Promise<void> {
+  /**
+   * Explosives and support weapons, used next to (or instead of) the primary. Synchronous (it runs for
+   * every player every frame); returns the weapon to report through et_WeaponFire, if one was used.
+   */
+  private support(p: SimPlayer, now: number): number | null {
     for (const b of p.loadout.blasts) {
       if ((p.blastReadyAt.get(b) ?? 0) > now) continue;
       let aim: SimPlayer | null = null;
@@ -472,25 +488,25 @@ export class Battle {
       }
       if (!aim) continue;
       p.blastReadyAt.set(b, now + b.cooldownS * 1000);
-      if (b.wp !== null) await this.port.fire(p.slot, b.wp);
       for (let s = 0; s < b.shells; s++) {
         const pos: Vec3 = [aim.pos[0] + this.rng.normal() * b.spread, aim.pos[1] + this.rng.normal() * b.spread, aim.pos[2]];
         this.pending.push({ at: now + b.delayMs + s * 400, owner: p, blast: b, pos, defusable: false });
       }
-      return;
+      return b.wp;
     }
     for (const b of p.loadout.plants) {
       if ((p.blastReadyAt.get(b) ?? 0) > now) continue;
       if (b === BLASTS.dynamite && p.side === this.map.attackers && dist(p.pos, this.map.objective) < 500 && this.rng.chance(0.1 * this.frameS)) {
         p.blastReadyAt.set(b, now + b.cooldownS * 1000);
-        await this.port.fire(p.slot, b.wp as number);
         this.pending.push({ at: now + b.delayMs, owner: p, blast: b, pos: [...this.map.objective], defusable: true });
+        return b.wp;
       } else if (b === BLASTS.landmine && p.side !== this.map.attackers && p.mines < 3 && this.routeEnded(p) && this.rng.chance(0.03 * this.frameS)) {
         p.blastReadyAt.set(b, now + 20000);
         p.mines++;
         this.mineField.push({ owner: p, pos: [p.pos[0] + this.rng.range(-300, 300), p.pos[1] + this.rng.range(-300, 300), p.pos[2]] });
       }
     }
+    return null;
   }
 
   /** The enemy with the most of his team mates around him, within [minD, maxD]. */

@@ -127,7 +127,8 @@ async function runSession(
       await copyFile(join(outputDir, name), dest);
       files.push(dest);
       const text = await readFile(dest, 'latin1');
-      opts.onRound?.({ file: dest, map: p.map, round: headerRound(text) ?? p.round, engagements: endCount(text) });
+      // The header says which round the file belongs to (robust even if a file showed up late).
+      opts.onRound?.({ file: dest, map: headerValue(text, 'map') ?? p.map, round: Number(headerValue(text, 'round') ?? p.round), engagements: endCount(text) });
     }
   };
 
@@ -159,9 +160,9 @@ async function runSession(
   return { files, stats: runner.totals };
 }
 
-function headerRound(text: string): number | null {
-  const m = /^# round=(\d+)$/m.exec(text);
-  return m ? Number(m[1]) : null;
+function headerValue(text: string, key: string): string | null {
+  const m = new RegExp(`^# ${key}=(.*)$`, 'm').exec(text);
+  return m ? decodeURIComponent(m[1] as string) : null;
 }
 
 function endCount(text: string): number {

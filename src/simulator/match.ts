@@ -172,6 +172,7 @@ export class MatchRunner {
   private async warmup(map: MapArea): Promise<void> {
     const b = this.newBattle(map);
     await this.server.runFrames(2);
+    b.aggression = 4;
     for (const p of b.players) {
       b.spawn(p, this.server.levelTime);
       b.scatter(p);

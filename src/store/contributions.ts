@@ -73,7 +73,7 @@ class Table<R extends Row> {
   private readonly rows = new Map<string, R>();
   constructor(private readonly make: (key: string[]) => R) {}
   get(...key: string[]): R {
-    const k = JSON.stringify(key);
+    const k = key.join('\u0000'); // NUL cannot occur in keys (engine strings hold no NUL)
     let r = this.rows.get(k);
     if (!r) {
       r = this.make(key);

@@ -58,7 +58,7 @@ export interface RoundRows {
   /** One per guid (the name of its last connection in the file), sorted by guid: lock order. */
   players: PlayerRow[];
   /** Distinct (guid, name) pairs seen in the round, sorted. */
-  names: { player_guid: string; player_name: string; is_last: boolean }[];
+  names: { player_guid: string; player_name: string }[];
   roundPlayers: RoundPlayerRow[];
   engagements: Record<string, unknown>[];
   heatmap: Record<string, number[] | null>;
@@ -100,12 +100,8 @@ export function roundRows(file: RoundFile, opts: { serverId?: string } = {}): Ro
   const players = [...lastByGuid.values()]
     .map((p) => ({ player_guid: p.key, is_bot: p.isBot || p.key.startsWith('BOT:'), name: p.name }))
     .sort((a, b) => cmpC(a.player_guid, b.player_guid));
-  const nameSet = new Map<string, { player_guid: string; player_name: string; is_last: boolean }>();
-  for (const p of byPid.values()) {
-    const k = JSON.stringify([p.key, p.name]);
-    const isLast = lastByGuid.get(p.key)?.name === p.name;
-    nameSet.set(k, { player_guid: p.key, player_name: p.name, is_last: isLast });
-  }
+  const nameSet = new Map<string, { player_guid: string; player_name: string }>();
+  for (const p of byPid.values()) nameSet.set(JSON.stringify([p.key, p.name]), { player_guid: p.key, player_name: p.name });
   const names = [...nameSet.values()].sort(
     (a, b) => cmpC(a.player_guid, b.player_guid) || cmpC(a.player_name, b.player_name),
   );

@@ -81,6 +81,7 @@ export function overviewPage(o: Overview, top: Leaderboard, rounds: RecentRound[
 
 function metricValue(metric: LeaderboardMetric, v: number): string {
   if (RATE_METRICS.has(metric)) return formatRate(v);
+  if (metric === 'kd') return v.toFixed(2);
   return formatNumber(v);
 }
 
@@ -128,7 +129,7 @@ export function playerPage(p: PlayerProfile): SafeHtml {
   const t = p.totals;
   return html`<h1>${etName(p.name)} ${p.isBot ? html`<span class="muted">bot</span>` : ''}</h1>
 <p class="muted">GUID <code>${p.guid}</code> · first seen ${date(p.firstSeenUnix)} · last seen ${date(p.lastSeenUnix)}</p>
-<div class="cards">${card('rounds', t.rounds)}${card('kills', t.kills)}${card('deaths', t.deaths)}${card('K/D', formatNumber(t.kd))}${card('damage given', t.damageGiven)}${card('damage taken', t.damageTaken)}${card('crossfires', t.crossfireParticipations)}</div>
+<div class="cards">${card('rounds', t.rounds)}${card('kills', t.kills)}${card('deaths', t.deaths)}${card('K/D', t.kd.toFixed(2))}${card('damage given', t.damageGiven)}${card('damage taken', t.damageTaken)}${card('crossfires', t.crossfireParticipations)}</div>
 <table><tbody>
 <tr><th>1v1 win rate</th><td>${rate(p.rates.soloWinRate)}</td></tr>
 <tr><th>Escape rate</th><td>${rate(p.rates.escapeRate)}</td></tr>

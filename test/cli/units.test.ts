@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { makePalette, playerName, safeText, shellQuote, table, visibleWidth } from '../../src/cli/terminal.ts';
+import { makePalette, playerLabel, playerName, safeText, shellQuote, table, visibleWidth } from '../../src/cli/terminal.ts';
 import { hasEndMarker, readiness } from '../../src/cli/watch/readiness.ts';
 import { WatchState } from '../../src/cli/watch/state.ts';
 import { removeDir, roundFileText, tempDir } from './helpers.ts';
@@ -18,6 +18,8 @@ describe('terminal rendering of hostile text', () => {
     assert.equal(playerName('^1Bob^7;|x'), 'Bob;|x');
     assert.equal(playerName('^1^2'), '^1^2');
     assert.equal(playerName('^3\x1b]0;pwned\x07'), '\\x1b]0;pwned\\x07');
+    assert.equal(playerLabel('', '6402DD6B7CB0'), '(unnamed 6402DD6B)');
+    assert.equal(playerLabel('^7Olz', '6402DD6B7CB0'), 'Olz');
   });
   it('aligns columns by visible width and right-aligns numbers', () => {
     const out = table(

@@ -114,7 +114,7 @@ describe('proximity watch', () => {
 });
 
 describe('proximity dashboard', () => {
-  it('serves the dashboard on the port it prints, read-only, and stops cleanly on SIGINT', async () => {
+  it('serves the dashboard on the port it prints, read-only, locks the database, and stops cleanly on SIGINT', async () => {
     const child = startCli(['dashboard', '--port', '0', ...db], env);
     const done = finished(child);
     let stdout = '';
@@ -127,6 +127,10 @@ describe('proximity dashboard', () => {
     assert.match(await page.text(), /<html/i);
     const write = await fetch(url, { method: 'POST', body: 'x' });
     assert.ok(write.status >= 400, `POST refused (${write.status})`);
+    // The embedded database serves one process at a time: a second command is refused, not let in.
+    const second = await runCli(['watch', dir, '--once', ...db], env);
+    assert.equal(second.code, 2);
+    assert.match(second.stderr, /in use by another proximity process \(pid \d+: dashboard/);
     child.kill('SIGINT');
     const result = await done;
     assert.equal(result.code, 0, result.stderr);

@@ -96,6 +96,14 @@ describe('hook dispatch', () => {
     assert.equal(s.entity(0)['sess.sessionTeam'], 1, 'team command consumed: still Axis');
   });
 
+  it('hookReturns records values even from hooks whose results the engine ignores', async () => {
+    const m = luaModule(`function et_RunFrame(t) if t == 1000 then return 0, 'x' end end function et_ClientBegin() return nil end`);
+    const s = await EtServer.create({ homepath: tempHome(), modules: [m] });
+    await s.connect({ name: 'A' });
+    await s.runUntil(1000);
+    assert.deepEqual(s.hookReturns.map((r) => [r.hook, r.values]), [['et_RunFrame', [0, 'x']]]);
+  });
+
   it('et_WeaponFire: two results; first == 1 suppresses, the second is the fired entity', async () => {
     const m = luaModule(`function et_WeaponFire(c, w) if w == 3 then return 1, 77 end end`);
     const s = await live([m]);
@@ -186,6 +194,19 @@ describe('combat sequence', () => {
     assert.equal(s.entity(1)['pers.lastrevive_client'], 2);
     assert.equal(s.entity(1)['health'], 50);
     assert.equal(s.isAlive(1), true);
+  });
+
+  it('a class change on the same team is latched: no death, no spawn; the class applies at the next spawn', async () => {
+    const s = await live([luaModule(LOGGER)]);
+    clearLog(s);
+    await s.joinTeam(0, 'AXIS', 'ENGINEER');
+    assert.deepEqual(logOf(s), ['et_ClientCommand(0,team)', 'et_ClientUserinfoChanged(0)']);
+    assert.equal(s.entity(0)['sess.playerType'], 1);
+    assert.equal(s.entity(0)['sess.latchPlayerType'], 2);
+    await s.suicide(0);
+    await s.runFor(31000);
+    assert.equal(s.isAlive(0), true);
+    assert.equal(s.entity(0)['sess.playerType'], 2);
   });
 
   it('disconnect: only et_ClientDisconnect; fields stale, slot reusable with firstTime 1', async () => {

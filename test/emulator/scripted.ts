@@ -20,7 +20,7 @@ export async function traceHost(extra: Partial<EmulatorOptions> = {}): Promise<E
     homepath: tempHome(), modules: [RECORDER], maxClients: 8, gametype: 2, map: 'hosttest',
     reinforcementOffsets: { axis: 0, allies: 1000 },
     cvars: { g_redlimbotime: '5000', g_bluelimbotime: '5000', g_warmup: '3', g_intermissionTime: '5', timelimit: '0',
-      g_antiwarp: '0', nextmap: 'map_restart 0', ...(cvars ?? {}) },
+      g_antiwarp: '0', nextmap: 'map_restart 0', rec_skip_frames: '1', ...(cvars ?? {}) },
     ...rest,
   });
 }

@@ -116,6 +116,24 @@ describe('simulateSession determinism and rotation', () => {
     assert.equal(same, false, 'another seed gives other files');
   });
 
+  it('fills a 64-slot server (32v32) and reuses slots of leavers', async () => {
+    const seen: { server?: SimServer } = {};
+    const r = await simulateSession({
+      seed: 4, outDir: join(tmp, 'full'), rounds: 1, maps: ['fueldump'], playersPerTeam: 32, roundSeconds: 90,
+      warmupSeconds: 2, intermissionSeconds: 2, onServer: (s) => (seen.server = s),
+    });
+    const server = seen.server;
+    assert.equal(r.files.length, 1);
+    const [round] = readAll(r.files) as [RoundFile];
+    const slots = new Set(round.players.map((p) => p.slot));
+    assert.equal(slots.size, 64, 'all 64 slots in use');
+    assert.ok(round.players.length > 64, 'leavers were replaced in their slots');
+    assert.ok(round.engagements.length > 50, `engagements: ${round.engagements.length}`);
+    assert.ok(server);
+    assert.deepEqual(server.hookErrors, []);
+    assert.deepEqual(server.hookReturns, []);
+  });
+
   it('plays the rotation: stopwatch pairs, then the next map; every file parses', async () => {
     const out = join(tmp, 'rotation');
     const r = await simulateSession({ seed: 9, outDir: out, rounds: 3, maps: ['radar', 'oasis'], playersPerTeam: 2, roundSeconds: 30, warmupSeconds: 2, intermissionSeconds: 2 });

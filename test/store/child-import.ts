@@ -2,8 +2,9 @@
  * Child process for the crash and multi-process tests:
  *   node --import tsx test/store/child-import.ts '{"databaseUrl"|"dataDir", "paths", "hangInside"}'
  * Imports the paths and prints the outcomes as one JSON line. With hangInside it prints INSIDE once
- * the first file's engagement rows are written inside its transaction, then hangs there, so the
- * parent can SIGKILL it mid-transaction at a known point.
+ * the first file's import statement has run inside its transaction, then hangs there, so the
+ * parent can SIGKILL it mid-transaction at a known point: every row of the file is written, nothing
+ * is committed.
  */
 import { importPaths, openStore, type Queryable, type Store } from '../../src/store/index.ts';
 
@@ -21,7 +22,7 @@ if (opts.hangInside) {
       fn({
         async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
           const rows = await (tx as Queryable).query<T>(sql, params);
-          if (sql.trimStart().startsWith('INSERT INTO combat_engagement')) {
+          if (sql.includes('proximity_import_round')) {
             process.stdout.write('INSIDE\n');
             await new Promise(() => {}); // hang until killed
           }

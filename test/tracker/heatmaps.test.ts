@@ -11,6 +11,7 @@ after(cleanupHomes);
 
 const players: PlayerSpec[] = [
   // far from the spawn points, so a cell only counts samples taken after the players were placed
+  // (startRound places them when the match starts)
   { name: 'A', team: 'AXIS', pos: [10_100, 100, 0] },       // cell (19,0)
   { name: 'B', team: 'ALLIES', pos: [10_600, 100, 0] },     // cell (20,0)
   { name: 'C', team: 'AXIS', pos: [-10_100, -600, 0] },     // cell (-20,-2)
@@ -32,10 +33,11 @@ describe('tracker heatmaps', () => {
     const a = cell(round, 19, 0)!;
     const b = cell(round, 20, 0)!;
     const c = cell(round, -20, -2)!;
-    // A and B stood there for ~20.2 s, C for ~10.2 s until it died: one sample per second each
-    assert.ok(a.traversal >= 19 && a.traversal <= 22, `A traversal ${a.traversal}`);
-    assert.ok(b.traversal >= 19 && b.traversal <= 22, `B traversal ${b.traversal}`);
-    assert.ok(c.traversal >= 9 && c.traversal <= 12, `C traversal ${c.traversal} (dead after ~10 s)`);
+    // placed when the match started: A and B stood there ~23.7 s, C ~13.7 s until it died; one sample
+    // per second each
+    assert.ok(a.traversal >= 22 && a.traversal <= 25, `A traversal ${a.traversal}`);
+    assert.ok(b.traversal >= 22 && b.traversal <= 25, `B traversal ${b.traversal}`);
+    assert.ok(c.traversal >= 12 && c.traversal <= 15, `C traversal ${c.traversal} (dead after ~14 s)`);
     assert.equal(b.combat, 3);
     assert.equal(a.combat, 0);
     assert.equal(cell(round, 9, 9), undefined, 'the spectator is never sampled');

@@ -73,11 +73,15 @@ export async function startRound(
   }
   await server.runFor(200);
   await server.startMatch();
+  const place = () => {
+    for (let i = 0; i < players.length; i++) {
+      const pos = players[i]!.pos;
+      if (pos) server.setOrigin(slots[i]!, pos);
+    }
+  };
+  place(); // at once, so heatmap samples do not depend on the emulator's spawn points
   await server.runFor(3500); // clients re-connect and spawn; spawn shields (3 s) expire
-  for (let i = 0; i < players.length; i++) {
-    const pos = players[i]!.pos;
-    if (pos) server.setOrigin(slots[i]!, pos);
-  }
+  place();
   await server.runFrames(1);
   return { server, home, slots };
 }

@@ -13,6 +13,7 @@ const hostile = [
   'a,b:c=d/e+f%g',
   '%41%%',
   'tab\there',
+  'new\nline\r',
   '# END end_reason=shutdown',
   '^7Ünïcødé ✓ 名前',
   'x"z\' <>&', // (a backslash cannot be in a userinfo value)

@@ -8,12 +8,13 @@
  * deleted there, and the import ledger makes a repeated demo import a no-op. $DATABASE_URL alone is
  * ignored on purpose: simulated players must not land in a real stats database by accident.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { simulateSession } from '../../simulator/index.ts';
-import { importPaths } from '../../store/index.ts';
+import { importPaths, type Store } from '../../store/index.ts';
 import { isRoundFileName } from '../../format/reader.ts';
-import { describeDatabase, userDataDir, withStore, type DatabaseOptions } from '../database.ts';
+import { describeDatabase, openCliStore, userDataDir, withOpenStore, type DatabaseOptions } from '../database.ts';
 import { EXIT_DATA, EXIT_OK } from '../exit-codes.ts';
 import type { Output } from '../output.ts';
 import { startProgress } from '../progress.ts';
@@ -39,6 +40,21 @@ async function clearRoundFiles(dir: string): Promise<void> {
   }
 }
 
+/**
+ * A fresh demo database without paying for a new database cluster on every run (several seconds): the
+ * first run keeps an empty, migrated database (`pristine`) next to it, later runs copy that.
+ */
+async function freshDemoDatabase(dataDir: string, pristine: string): Promise<void> {
+  await rm(dataDir, { recursive: true, force: true });
+  if (!existsSync(pristine)) {
+    const building = `${pristine}.building-${process.pid}`;
+    await rm(building, { recursive: true, force: true });
+    await (await openCliStore({ dataDir: building })).close();
+    await rename(building, pristine);
+  }
+  await cp(pristine, dataDir, { recursive: true });
+}
+
 export async function runDemo(output: Output, opts: DemoOptions): Promise<number> {
   const { c } = output;
   const started = Date.now();
@@ -47,7 +63,9 @@ export async function runDemo(output: Output, opts: DemoOptions): Promise<number
   const db: DatabaseOptions = opts.databaseUrl
     ? { databaseUrl: opts.databaseUrl }
     : { dataDir: resolve(opts.dataDir ?? join(demoRoot, 'pglite')) };
-  if (!opts.databaseUrl && !opts.dataDir) await rm(db.dataDir!, { recursive: true, force: true });
+  const ownDatabase = !opts.databaseUrl && !opts.dataDir;
+  const pristine = join(demoRoot, 'pristine');
+  if (ownDatabase) await freshDemoDatabase(db.dataDir!, pristine);
   await clearRoundFiles(roundsDir);
 
   output.out(c.bold('Proximity demo') + c.dim(` — ${opts.rounds} simulated rounds, ${opts.players}v${opts.players}, seed ${opts.seed}`));
@@ -62,7 +80,17 @@ export async function runDemo(output: Output, opts: DemoOptions): Promise<number
     onRound: (info) => output.err(c.dim(`  simulated ${safeText(info.map)} round ${info.round}: ${info.engagements} engagements`)),
   });
 
-  const result = await withStore(db, async (store) => {
+  let store: Store;
+  try {
+    store = await openCliStore(db);
+  } catch (error) {
+    if (!ownDatabase) throw error;
+    // The pristine copy no longer opens (e.g. a migration edited in a development checkout): rebuild.
+    await rm(pristine, { recursive: true, force: true });
+    await rm(db.dataDir!, { recursive: true, force: true });
+    store = await openCliStore(db);
+  }
+  const result = await withOpenStore(store, async (store) => {
     const progress = startProgress(output, 'Importing', 1);
     const outcomes = await importPaths(store, [roundsDir], {
       onFile: (_o, done, total) => progress.update(done, total),

@@ -29,7 +29,7 @@ import {
   sampleLabel,
   zonesTable,
 } from '../summary.ts';
-import { formatNumber, percent, playerName, safeText, table } from '../terminal.ts';
+import { formatNumber, percent, playerLabel, playerName, plural, safeText, table } from '../terminal.ts';
 
 export interface ReportOptions extends DatabaseOptions {
   json?: boolean;
@@ -142,7 +142,7 @@ async function reportPlayer(output: Output, db: Queryable, query: string, opts: 
   const { c } = output;
   const t = p.totals;
   output.out(`${c.bold(playerName(p.name))}  ${c.dim(safeText(p.guid))}${p.isBot ? ' (bot)' : ''}`);
-  output.out(`  seen ${date(p.firstSeenUnix)} – ${date(p.lastSeenUnix)} in ${formatNumber(t.rounds)} rounds`);
+  output.out(`  seen ${date(p.firstSeenUnix)} – ${date(p.lastSeenUnix)} in ${plural(t.rounds, 'round')}`);
   if (p.names.length > 1) output.out(`  also known as ${p.names.map((n) => playerName(n.name)).filter((n) => n !== playerName(p.name)).join(', ')}`);
   output.out(
     `  kills ${formatNumber(t.kills)} · deaths ${formatNumber(t.deaths)} · K/D ${t.kd.toFixed(2)} · ` +
@@ -185,7 +185,7 @@ async function reportPlayer(output: Output, db: Queryable, query: string, opts: 
       table(
         p.duoPartners.slice(0, 10),
         [
-          { header: 'partner', value: (d) => playerName(d.partnerName), max: 24 },
+          { header: 'partner', value: (d) => playerLabel(d.partnerName, d.partnerGuid), max: 24 },
           { header: 'crossfires', value: (d) => d.crossfires },
           { header: 'kills together', value: (d) => d.killsTogether },
           { header: 'mean delay', value: (d) => (d.meanDelayMs === null ? '' : `${Math.round(d.meanDelayMs)} ms`), align: 'right' },
@@ -232,7 +232,7 @@ async function reportDuos(output: Output, db: Queryable, query: string | undefin
       ? table(
           partners,
           [
-            { header: 'partner', value: (d) => playerName(d.partnerName), max: 24 },
+            { header: 'partner', value: (d) => playerLabel(d.partnerName, d.partnerGuid), max: 24 },
             { header: 'crossfires', value: (d) => d.crossfires },
             { header: 'kills together', value: (d) => d.killsTogether },
             { header: 'mean delay', value: (d) => (d.meanDelayMs === null ? '' : `${Math.round(d.meanDelayMs)} ms`), align: 'right' },
