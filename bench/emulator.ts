@@ -1,7 +1,7 @@
 /**
  * Emulator throughput: hook calls per second through the wasmoon bridge, for an empty hook, a hook that
  * reads entity fields (the bridge's hot path) and the real tracker under a fight. Medians of 5 runs.
- * Run: node --import tsx -e "import('./bench/emulator.ts').then((m) => m.run())"
+ * Run: npm run bench -- emulator
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

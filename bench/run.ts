@@ -1,12 +1,15 @@
 /**
  * `npm run bench [-- area…]`: runs the benchmark areas in one process, one after the other, and prints
- * each area's report. Areas: tracker (Lua hook cost, memory, round-end write), import (a simulated year
- * on PGlite and PostgreSQL, dashboard query latency), simulator (rounds per second).
+ * each area's report. Areas: tracker (Lua hook cost, memory, round-end write), simulator (rounds per
+ * second), format (reader throughput), emulator (hook calls per second), import (a simulated year on
+ * PGlite and PostgreSQL, dashboard query latency).
  * Figures are medians of repeated runs; compare ratios measured side by side, the machine is noisy.
  */
 const areas: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   tracker: () => import('./tracker.ts'),
   simulator: () => import('./simulator.ts'),
+  format: () => import('./format.ts'),
+  emulator: () => import('./emulator.ts'),
   import: () => import('./import.ts'),
 };
 

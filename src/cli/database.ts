@@ -50,9 +50,6 @@ export function maskUrl(url: string): string {
 
 export async function openCliStore(opts: DatabaseOptions): Promise<Store> {
   const resolved = resolveDatabase(opts);
-  // openStore prefers $DATABASE_URL over a dataDir; an explicit --data-dir must win over the environment,
-  // so this process forgets the variable (it is the CLI's own process, nothing else reads it).
-  if (resolved.dataDir) delete process.env.DATABASE_URL;
   const unlock = resolved.dataDir ? lockDataDir(resolve(resolved.dataDir)) : () => {};
   let store: Store;
   try {

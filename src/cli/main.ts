@@ -5,12 +5,20 @@
  * `main(argv)` returns the exit status instead of exiting, so bin/proximity.js, main-entry.ts and tests
  * all decide themselves what to do with it (see ./exit-codes.ts for the meaning of each status).
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT_OK, EXIT_USAGE } from './exit-codes.ts';
 import { processOutput, type Output } from './output.ts';
 import type { DatabaseOptions } from './database.ts';
 
-const VERSION = '0.1.0';
+/** The package version (package.json is two levels up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 const EXIT_HELP = `
 Exit status:
@@ -59,7 +67,7 @@ function dbOptions(cmd: Command): DatabaseOptions {
 export function buildProgram(output: Output, setExit: (code: number) => void): Command {
   const program = new Command('proximity')
     .description('Combat and teamplay analytics for ET:Legacy servers.')
-    .version(VERSION, '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--database-url <url>', 'PostgreSQL connection string (default: $DATABASE_URL)')
     .option('--data-dir <dir>', 'directory of the embedded database (PGlite)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })

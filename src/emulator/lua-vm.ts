@@ -3,7 +3,7 @@
  * (lua_getglobal + lua_pcallk on the main state, as G_LuaCall does) instead of wasmoon's function wrappers,
  * which allocate a thread per call: this is the hot path of every benchmark.
  */
-import { LuaEngine, LuaFactory, LuaRawResult, decorateFunction, type LuaWasm } from 'wasmoon';
+import { LuaEngine, LuaFactory, type LuaWasm } from 'wasmoon';
 import { PRELUDE } from './prelude.ts';
 
 const LUA_TNIL = 0, LUA_TBOOLEAN = 1, LUA_TNUMBER = 3, LUA_TSTRING = 4, LUA_TFUNCTION = 6;
@@ -415,11 +415,4 @@ export class ModuleVM {
     this.raw._free(this.lenPtr);
     this.engine.global.close();
   }
-}
-
-/** Wraps a JS function so it receives the calling lua_State and the argument count (raw access). */
-export function rawFunction(fn: (L: number, argc: number) => number): unknown {
-  return decorateFunction((thread: { address: number }, argc: number) => new LuaRawResult(fn(thread.address, argc)), {
-    receiveThread: true, receiveArgsQuantity: true,
-  });
 }

@@ -113,13 +113,19 @@ function expectedFor(e: TraceEnt): Map<string, string> {
   return m;
 }
 
-export async function replayTrace(tracePath: string, opts: { homepath: string; modules?: string[]; verify?: boolean }):
-  Promise<ReplayResult> {
+export async function replayTrace(tracePath: string, opts: {
+  homepath: string; modules?: string[]; verify?: boolean;
+  /** Unix seconds at levelTime 0 (os.time()/os.date() in the VM); default 2026-01-01T00:00:00Z. */
+  wallClockStartUnix?: number;
+  /** Extra cvars (e.g. proximity_* config); the trace's own cvars win where they overlap. */
+  cvars?: Record<string, string>;
+}): Promise<ReplayResult> {
   await loadLua();
   const lines = readTrace(tracePath);
   const firstMeta = lines.find((l) => l.hook === '_meta');
   const maxClients = Number(firstMeta?.cvars?.['sv_maxclients'] ?? 20);
-  const engine = new Engine({ homepath: opts.homepath, modules: opts.modules, maxClients, cvars: firstMeta?.cvars });
+  const engine = new Engine({ homepath: opts.homepath, modules: opts.modules, maxClients,
+    cvars: { ...(opts.cvars ?? {}), ...(firstMeta?.cvars ?? {}) }, wallClockStartUnix: opts.wallClockStartUnix });
   // The name for each guid: the first non-empty netname the trace shows (netname is empty during connect).
   const nameByGuid = new Map<string, string>();
   for (const l of lines) {

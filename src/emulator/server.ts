@@ -84,6 +84,8 @@ interface ClientInfo {
   /** ClientBegin pending at this level time (map change: clients load the new map first). */
   beginAt: number | null;
   cls: number;
+  /** Set by shove(): the next MOD_FALLING death is a MOD_SHOVE kill by this client (g_combat.c). */
+  shovedBy: number | null;
 }
 
 export class EtServer {
@@ -183,7 +185,7 @@ export class EtServer {
       const v = e.entities.values(slot);
       for (const k of Object.keys(old)) if (k.startsWith('sess.')) v[k] = old[k]!;
     }
-    for (let i = 0; i < 1024; i++) if (i >= 689 && i < 689 + 64) e.setConfigstring(i, '');
+    for (let i = 0; i < 64; i++) e.setConfigstring(CS_PLAYERS + i, '');
     this.levelStartTime = e.levelTime;
     this.exitQueuedAt = null;
     e.setConfigstring(CS_LEVEL_START_TIME, String(e.levelTime));
@@ -224,7 +226,7 @@ export class EtServer {
     if (this.clients.has(slot)) throw new Error(`slot ${slot} is already connected`);
     const bot = p.bot ?? false;
     const guid = p.guid ?? (bot ? `OMNIBOT${String(slot).padStart(2, '0')}${'X'.repeat(23)}` : defaultGuid(p.name));
-    const info: ClientInfo = { name: p.name, guid, bot, life: 'spectator', respawnAt: null, beginAt: null, cls: 0 };
+    const info: ClientInfo = { name: p.name, guid, bot, life: 'spectator', respawnAt: null, beginAt: null, cls: 0, shovedBy: null };
     this.engine.userinfo[slot] = userinfoString(p.name, guid, bot ? 'localhost' : (p.ip ?? `10.0.0.${slot + 1}:27960`));
     this.clientConnect(slot, info, true);
     this.clientBegin(slot, true);
@@ -373,6 +375,7 @@ export class EtServer {
     v['r.currentOrigin'] = [...(v['ps.origin'] as Vec3)] as Vec3;
     info.life = team === TEAM.SPECTATOR ? 'spectator' : 'alive';
     info.respawnAt = null;
+    info.shovedBy = null;
     e.dispatch('et_ClientSpawn', [slot, revived, teamChange, 1], 'observe');
   }
 
@@ -523,6 +526,12 @@ export class EtServer {
     const e = this.engine;
     const v = e.entities.values(victim);
     const info = this.info(victim);
+    // A fall after a shove: the obituary names the pusher and MOD_SHOVE, et_Damage said MOD_FALLING/1022.
+    if (mod === MOD['MOD_FALLING'] && info.shovedBy !== null && this.clients.has(info.shovedBy)) {
+      attacker = info.shovedBy;
+      mod = MOD['MOD_SHOVE']!;
+    }
+    info.shovedBy = null;
     const killer = e.entities.isClient(attacker) && attacker < 64 ? attacker : ENTITYNUM_WORLD;
     v['health'] = health;
     (v['ps.stats'] as number[])[0] = health;
@@ -561,6 +570,14 @@ export class EtServer {
     const info = this.info(slot);
     if (info.life !== 'alive') return;
     this.playerDie(slot, slot, MOD['MOD_SUICIDE']!, 0);
+  }
+
+  /**
+   * `pusher` shoves `slot` (the "shove" use-key push): no hook by itself; if `slot` then dies from
+   * MOD_FALLING (damage(slot, 1022, n, MOD_FALLING, 8)), et_Obituary reports (slot, pusher, MOD_SHOVE 60).
+   */
+  shove(slot: number, pusher: number): void {
+    this.info(slot).shovedBy = pusher;
   }
 
   /** A downed player taps out into limbo (respawns at the next wave). */
@@ -849,7 +866,13 @@ export class EtServer {
       const info = this.clients.get(slot)!;
       info.life = 'spectator';
       info.respawnAt = null;
-      this.clientConnect(slot, info, false);
+      try {
+        this.clientConnect(slot, info, false);
+      } catch (err) {
+        // A module may reject the reconnect too: the engine drops that client and goes on with the others.
+        if (err instanceof ConnectionRejected) continue;
+        throw err;
+      }
       if (delayedBegin) info.beginAt = e.levelTime + 1550 + 250 * i++;   // clients load the map (trace s6)
       else this.clientBegin(slot, false);
     }

@@ -186,7 +186,7 @@ export class Battle {
     p.speed = SPEED * this.rng.range(0.85, 1.1);
     const lane = this.map.lanes[p.lane] as Vec3[];
     if (p.side === this.map.attackers) {
-      this.setRoute(p, [p.pos, ...lane.slice(1)]);
+      this.setRoute(p, [[...p.pos], ...lane.slice(1)]);
       p.holdCenter = [...this.map.objective];
       p.holdRadius = 450;
     } else {
@@ -210,7 +210,7 @@ export class Battle {
           break;
         }
       }
-      this.setRoute(p, [p.pos, ...back]);
+      this.setRoute(p, [[...p.pos], ...back]);
       p.holdCenter = hold;
       p.holdRadius = 350;
     }
@@ -236,7 +236,7 @@ export class Battle {
    */
   scatter(p: SimPlayer): void {
     const lane = this.map.lanes[0] as Vec3[];
-    const at = lane[Math.floor(lane.length / 2) + this.rng.int(2)] as Vec3;
+    const at = lane[Math.min(lane.length - 1, Math.floor(lane.length / 2) + this.rng.int(2))] as Vec3;
     p.pos = [at[0] + this.rng.range(-400, 400), at[1] + this.rng.range(-400, 400), at[2]];
     p.holdCenter = [...p.pos];
     p.holdRadius = 500;

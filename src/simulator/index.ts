@@ -5,6 +5,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeText } from '../format/escape.ts';
 import type { RoundPlan, SessionStats } from './match.ts';
 import { FRAME_MS, LIMBO_MS, MatchRunner, planRounds } from './match.ts';
 import { DEFAULT_ROTATION, mapArea } from './maps.ts';
@@ -162,7 +163,7 @@ async function runSession(
 
 function headerValue(text: string, key: string): string | null {
   const m = new RegExp(`^# ${key}=(.*)$`, 'm').exec(text);
-  return m ? decodeURIComponent(m[1] as string) : null;
+  return m ? decodeText(m[1] as string) : null;
 }
 
 function endCount(text: string): number {

@@ -36,6 +36,7 @@ export interface StoreInternals extends Store {
 }
 
 export interface OpenStoreOptions {
+  /** PostgreSQL connection string. When neither this nor `dataDir` is given, `DATABASE_URL` is used. */
   databaseUrl?: string;
   /** PGlite data directory; `memory://` for an in-memory database (tests). */
   dataDir?: string;
@@ -56,7 +57,8 @@ export function defaultDataDir(): string {
 }
 
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
-  const url = opts.databaseUrl ?? process.env.DATABASE_URL;
+  // An explicit choice wins: `dataDir` alone means PGlite even when DATABASE_URL is set in the environment.
+  const url = opts.databaseUrl ?? (opts.dataDir === undefined ? process.env.DATABASE_URL : undefined);
   const store = url ? openPostgres(url, opts.importParallelism ?? 4) : await openPglite(opts.dataDir ?? defaultDataDir(), opts.pgliteImage);
   try {
     await runMigrations(store);

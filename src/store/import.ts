@@ -58,7 +58,8 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
   } catch (e) {
     if (e instanceof RoundFileError) return { file: path, status: 'rejected', reason: e.message };
     if (e instanceof RoundRowsError) return { file: path, status: 'rejected', reason: `${path}: ${e.message}` };
-    throw e;
+    // Anything else the reader throws is still this file's problem: reject it, never stop the batch.
+    return { file: path, status: 'rejected', reason: `${path}: unreadable: ${(e as Error).message}` };
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const payload = JSON.stringify({

@@ -21,6 +21,9 @@ describe('command line', () => {
     assert.equal(sub.code, 0);
     assert.match(sub.stdout, /--interval <ms>/);
     assert.match(sub.stdout, /--database-url <url>/, 'global database options shown');
+    const version = await runCli(['--version'], env);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
     const report = await runCli(['report', 'player', '--help'], env);
     assert.equal(report.code, 0);
     assert.match(report.stdout, /guid-or-name/);

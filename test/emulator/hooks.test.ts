@@ -162,6 +162,14 @@ describe('combat sequence', () => {
       'et_Obituary(0,0,33)', 'et_ClientCommand(2,team)', 'et_Obituary(2,2,59)']);
   });
 
+  it('a fall after a shove: et_Damage says MOD_FALLING/1022, et_Obituary names the pusher and MOD_SHOVE', async () => {
+    const s = await live([luaModule(LOGGER)]);
+    clearLog(s);
+    s.shove(1, 0);
+    await s.damage(1, ENTITYNUM_WORLD, 500, MOD['MOD_FALLING']!, 8);
+    assert.deepEqual(logOf(s), ['et_Damage(1,1022,500,8,32)', 'et_Obituary(1,0,60)']);
+  });
+
   it('no et_Damage during intermission; warmup delivers enemy damage but not team damage; spawn shield', async () => {
     const s = await EtServer.create({ homepath: tempHome(), modules: [luaModule(LOGGER)], warmup: true });
     for (let i = 0; i < 3; i++) { await s.connect({ name: `P${i}` }); await s.joinTeam(i, i === 1 ? 'ALLIES' : 'AXIS'); }

@@ -19,10 +19,10 @@ const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
 const tmp = mkdtempSync(join(tmpdir(), 'proximity-crash-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** A few small rounds and one large one (800 engagements). */
+/** Two small rounds and one large one (500 engagements). */
 function files(dir: string): { small: string[]; large: string } {
-  const small = writeRounds(join(dir, 'small'), [0, 1, 2].map((i) => syntheticRound(500 + i, { startUnix: T0 + i * 3600, engagements: 30 })));
-  const [large] = writeRounds(join(dir, 'large'), [syntheticRound(600, { startUnix: T0 + 10 * 3600, engagements: 800, playersPerTeam: 12 })]);
+  const small = writeRounds(join(dir, 'small'), [0, 1].map((i) => syntheticRound(500 + i, { startUnix: T0 + i * 3600, engagements: 30 })));
+  const [large] = writeRounds(join(dir, 'large'), [syntheticRound(600, { startUnix: T0 + 10 * 3600, engagements: 500, playersPerTeam: 12 })]);
   return { small, large: large! };
 }
 
@@ -50,7 +50,7 @@ describe('SIGKILL in the middle of an import (PGlite on disk)', () => {
       assert.deepEqual(await snapshot(store), before);
       const [out] = await importPaths(store, [large]);
       assert.equal(out!.status, 'imported'); // no ledger entry, no half round left behind
-      assert.equal(out!.engagements, 800);
+      assert.equal(out!.engagements, 500);
       const aggregates = await aggregateSnapshot(store);
       await rebuildAggregates(store);
       assert.deepEqual(await aggregateSnapshot(store), aggregates);
@@ -85,7 +85,7 @@ describe('PostgreSQL processes', { skip: !hasPostgres && 'DATABASE_URL is not se
 
   it('two importer processes on the same directory import each round exactly once', async () => {
     const dir = join(tmp, 'two-procs');
-    writeRounds(dir, Array.from({ length: 12 }, (_, i) => syntheticRound(700 + i, { startUnix: T0 + i * 1800, engagements: 40 })));
+    writeRounds(dir, Array.from({ length: 10 }, (_, i) => syntheticRound(700 + i, { startUnix: T0 + i * 1800, engagements: 30 })));
     const shared = await freshPostgres();
     const clean = await freshPostgres();
     try {
@@ -94,8 +94,8 @@ describe('PostgreSQL processes', { skip: !hasPostgres && 'DATABASE_URL is not se
         runChild({ databaseUrl: shared.url!, paths: [dir] }),
         runChild({ databaseUrl: shared.url!, paths: [dir] }),
       ]);
-      assert.equal(a.length, 12);
-      for (let i = 0; i < 12; i++) {
+      assert.equal(a.length, 10);
+      for (let i = 0; i < 10; i++) {
         assert.equal(a[i]!.file, b[i]!.file);
         assert.deepEqual([a[i]!.status, b[i]!.status].sort(), ['duplicate', 'imported']);
       }

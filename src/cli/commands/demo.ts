@@ -3,8 +3,8 @@
  * emulated server), imports it into a demo database, prints the headline analytics and the exact commands
  * to try next.
  *
- * The default demo database (<user data dir>/demo/pglite) is recreated on every run, so re-running always
- * shows the same fresh result. With --data-dir or --database-url the user chose the database: nothing is
+ * The default demo database (<user data dir>/demo/pglite) is recreated on every run (from an empty,
+ * migrated copy kept beside it), so re-running always shows the same fresh result. With --data-dir or --database-url the user chose the database: nothing is
  * deleted there, and the import ledger makes a repeated demo import a no-op. $DATABASE_URL alone is
  * ignored on purpose: simulated players must not land in a real stats database by accident.
  */

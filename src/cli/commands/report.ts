@@ -95,7 +95,8 @@ async function reportLeaderboard(output: Output, db: Queryable, opts: ReportOpti
   return EXIT_OK;
 }
 
-const GUID_LIKE = /^([0-9a-f]{32}|OMNIBOT.*)$/i;
+/** cl_guid (32 hex), or the store's player keys for bots and GUID-less players (docs/SCHEMA.md). */
+const GUID_LIKE = /^([0-9a-f]{32}|OMNIBOT.*|BOT:.+|NOGUID:.+)$/i;
 
 /** GUID first (exact), then a name search; exactly one match is needed. */
 async function resolvePlayer(output: Output, db: Queryable, query: string): Promise<PlayerProfile | number> {
@@ -255,7 +256,12 @@ async function reportEngagements(output: Output, db: Queryable, opts: ReportOpti
   });
   if (opts.json) return json(output, breakdown);
   output.out(output.c.bold(`Engagements by ${breakdown.by === 'date' ? 'session date' : 'map'}`));
-  output.out(breakdown.rows.length ? breakdownTable(output, breakdown) : output.c.dim('no engagements in that range'));
+  const filtered = from || to || opts.map;
+  output.out(
+    breakdown.rows.length
+      ? breakdownTable(output, breakdown)
+      : output.c.dim(filtered ? 'no engagements in that range' : 'no engagements yet'),
+  );
   return EXIT_OK;
 }
 
