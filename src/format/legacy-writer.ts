@@ -6,6 +6,7 @@
  * could not represent either.
  */
 import type { Engagement, Player, RoundFile, Vec3 } from './types.ts';
+import { heatmapSectionLines } from './v1-writer.ts';
 
 function clean(s: string, separators: RegExp): string {
   return s.replace(separators, '_');
@@ -72,14 +73,7 @@ export function writeLegacyV3(round: RoundFile): string {
   const players = playerIndex(round);
   const out = ['# PROXIMITY_TRACKER_V3', `# map=${round.header.map}`, `# round=${round.header.round}`, '# ENGAGEMENTS'];
   for (const e of round.engagements) out.push(v3Line(e, players));
-  if (round.killHeatmap) {
-    out.push('# KILL_HEATMAP');
-    for (const c of round.killHeatmap) out.push(`${c.gx};${c.gy};${c.axisKills};${c.alliesKills}`);
-  }
-  if (round.movementHeatmap) {
-    out.push('# MOVEMENT_HEATMAP');
-    for (const c of round.movementHeatmap) out.push(`${c.gx};${c.gy};${c.traversal};${c.combat};${c.escape}`);
-  }
+  out.push(...heatmapSectionLines(round));
   return out.join('\n') + '\n';
 }
 

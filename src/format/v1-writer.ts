@@ -49,6 +49,20 @@ export function engagementLine(e: Engagement): string {
   ].join(';');
 }
 
+/** The two heatmap sections (v1 and legacy v3 share this layout); nothing for a section not captured. */
+export function heatmapSectionLines(round: RoundFile): string[] {
+  const out: string[] = [];
+  if (round.killHeatmap) {
+    out.push('# KILL_HEATMAP');
+    for (const c of round.killHeatmap) out.push(`${c.gx};${c.gy};${c.axisKills};${c.alliesKills}`);
+  }
+  if (round.movementHeatmap) {
+    out.push('# MOVEMENT_HEATMAP');
+    for (const c of round.movementHeatmap) out.push(`${c.gx};${c.gy};${c.traversal};${c.combat};${c.escape}`);
+  }
+  return out;
+}
+
 export function playerLine(p: Player): string {
   return [
     p.pid,
@@ -92,14 +106,7 @@ export function writeRoundFileV1(round: RoundFile, leveltime = 0): string {
   for (const e of round.engagements) out.push(engagementLine(e));
   out.push('# PLAYERS');
   for (const p of round.players) out.push(playerLine(p));
-  if (round.killHeatmap) {
-    out.push('# KILL_HEATMAP');
-    for (const c of round.killHeatmap) out.push(`${c.gx};${c.gy};${c.axisKills};${c.alliesKills}`);
-  }
-  if (round.movementHeatmap) {
-    out.push('# MOVEMENT_HEATMAP');
-    for (const c of round.movementHeatmap) out.push(`${c.gx};${c.gy};${c.traversal};${c.combat};${c.escape}`);
-  }
+  out.push(...heatmapSectionLines(round));
   out.push(
     `# END end_reason=${h.endReason ?? 'intermission'} round_end_unix=${h.roundEndUnix ?? h.roundStartUnix ?? 0}` +
       ` duration_ms=${h.durationMs ?? 0} paused_ms=${h.pausedMs ?? 0} engagements=${round.engagements.length}` +
