@@ -44,9 +44,7 @@ export interface EmulatorOptions {
   autoTapout?: boolean;
   /**
    * Stopwatch: the map_restart that starts round 2 swaps every player's session team, as the engine does
-   * (trace s6sw: slots 0/2 are Allies from the reconnect on). Default false for now only because the
-   * simulator's adapter swaps the teams itself (src/simulator/emulator-adapter.ts swapTeams); once it stops,
-   * this should default to true.
+   * (trace s6sw: slots 0/2 are Allies from the reconnect on). Default true; false keeps the teams.
    */
   stopwatchSwap?: boolean;
   /**
@@ -829,7 +827,7 @@ export class EtServer {
     e.stopVMs();
     this.countdownEnd = null;
     // Stopwatch round 1 over (g_currentRound toggled to 1 at exit): the restart into round 2 swaps sides.
-    const swap = this.opts.stopwatchSwap === true && fromIntermission &&
+    const swap = this.opts.stopwatchSwap !== false && fromIntermission &&
       e.cvar('g_gametype') === '3' && e.cvar('g_currentRound') === '1';
     this.intermissionAt = null;
     if (swap) {

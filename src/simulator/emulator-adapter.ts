@@ -12,9 +12,6 @@ import type { PlayerClass } from '../format/types.ts';
 import type { ServerFactory, SimServer, TeamName } from './server.ts';
 import { CLASS_NUMBER } from './weapons.ts';
 
-const TEAM_AXIS = 1;
-const TEAM_ALLIES = 2;
-
 export function adaptEmulator(s: EtServer): SimServer {
   let picker: ((slot: number) => [number, number, number] | null) | null = null;
   const engine = s.raw;
@@ -70,13 +67,7 @@ export function adaptEmulator(s: EtServer): SimServer {
     setSpawnPicker: (pick) => {
       picker = pick;
     },
-    swapTeams: () => {
-      for (const slot of s.slots) {
-        const team = s.entity(slot)['sess.sessionTeam'];
-        if (team === TEAM_AXIS) s.setField(slot, 'sess.sessionTeam', TEAM_ALLIES);
-        else if (team === TEAM_ALLIES) s.setField(slot, 'sess.sessionTeam', TEAM_AXIS);
-      }
-    },
+    swapsSidesAtRestart: true, // EtServer's stopwatchSwap (default on), as the engine does
   };
 }
 

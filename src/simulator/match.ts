@@ -129,8 +129,7 @@ export class MatchRunner {
         // Stopwatch: the next map_restart brings round 2 with the sides swapped.
         await this.server.mapRestart();
         for (const s of this.seats) s.side = other(s.side);
-        if (this.server.swapTeams) this.server.swapTeams();
-        else for (const s of this.seats) await this.server.joinTeam(s.slot, s.side, s.cls);
+        if (!this.server.swapsSidesAtRestart) for (const s of this.seats) await this.server.joinTeam(s.slot, s.side, s.cls);
       }
       await this.warmup(map);
       await this.server.startMatch();

@@ -32,10 +32,10 @@ export interface SimServer extends CombatPort {
    */
   isAlive?(slot: number): boolean;
   /**
-   * Stopwatch round 2: swap the session teams the way the engine does at the restart into round 2.
-   * Without it the simulator makes every player change team in the warmup instead.
+   * True when the server itself swaps the session teams at the restart into stopwatch round 2, as the
+   * engine does. Otherwise the simulator makes every player change team in the warmup instead.
    */
-  swapTeams?(): void;
+  readonly swapsSidesAtRestart?: boolean;
   /**
    * Lets the simulator choose where the server spawns a player at a reinforcement wave (the engine
    * picks a spawn point of the map; the emulator has only fixed test points).
