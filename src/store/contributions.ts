@@ -18,6 +18,8 @@ export interface Contributions {
   map_kill_heatmap: Row[];
   map_movement_heatmap: Row[];
   engagement_daily_stats: Row[];
+  player_map_stats: Row[];
+  player_outcome_stats: Row[];
 }
 
 /** Order of text in PostgreSQL's "C" collation: by code point (UTF-8 byte order), not UTF-16 unit. */
@@ -316,7 +318,40 @@ export function contributions(rows: RoundRows): Contributions {
     }
   }
 
+  // ---- player_map_stats
+  const perMap = new Table<Row>(([g]) => ({
+    player_guid: g!, map_name: r.mapName, rounds_played: 0, time_played_ms: 0, kills: 0, deaths: 0,
+  }));
+  const onMap = new Set<string>();
+  for (const p of rows.roundPlayers) {
+    if (p.team === 'SPECTATOR') continue;
+    const row = perMap.get(p.player_guid);
+    if (!onMap.has(p.player_guid)) {
+      onMap.add(p.player_guid);
+      row.rounds_played = (row.rounds_played as number) + 1;
+    }
+    row.time_played_ms = (row.time_played_ms as number) + Math.max((p.last_seen_ms ?? 0) - (p.first_seen_ms ?? 0), 0);
+  }
+  for (const e of es) {
+    if (!isKill(e)) continue;
+    if (e.killer_guid !== null) {
+      const row = perMap.get(e.killer_guid);
+      row.kills = (row.kills as number) + 1;
+    }
+    const row = perMap.get(e.target_guid);
+    row.deaths = (row.deaths as number) + 1;
+  }
+
+  // ---- player_outcome_stats
+  const outcomes = new Table<Row>(([g, outcome]) => ({ player_guid: g!, outcome: outcome!, engagements: 0 }));
+  for (const e of es) {
+    const row = outcomes.get(e.target_guid, e.outcome);
+    row.engagements = (row.engagements as number) + 1;
+  }
+
   return {
+    player_map_stats: perMap.list(['player_guid']),
+    player_outcome_stats: outcomes.list(['player_guid', 'outcome']),
     player_teamplay_stats: players.list(['player_guid']),
     player_weapon_stats: weapons.list(['player_guid', 'mod']),
     crossfire_pairs: pairs.list(['player1_guid', 'player2_guid']),

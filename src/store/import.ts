@@ -70,8 +70,7 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
     round: rows.round,
     players: rows.players,
     names: rows.names,
-    round_players: rows.roundPlayers,
-    engagements: rows.engagements,
+    detail: rows.detail,
     heatmap: rows.heatmap,
     contrib: contributions(rows),
   });

@@ -4,6 +4,7 @@
  */
 import type { Engagement, Player, RoundFile } from '../format/types.ts';
 import { playerKey } from './player-key.ts';
+import { roundDetail, type RoundDetail } from './round-detail.ts';
 
 export class RoundRowsError extends Error {}
 
@@ -59,8 +60,11 @@ export interface RoundRows {
   players: PlayerRow[];
   /** Distinct (guid, name) pairs seen in the round, sorted. */
   names: { player_guid: string; player_name: string }[];
+  /** The rows of the `round_player` and `combat_engagement` views; the aggregate contributions read them. */
   roundPlayers: RoundPlayerRow[];
   engagements: Record<string, unknown>[];
+  /** What is stored: the round_detail row. */
+  detail: RoundDetail;
   heatmap: Record<string, number[] | null>;
 }
 
@@ -119,6 +123,7 @@ export function roundRows(file: RoundFile, opts: { serverId?: string } = {}): Ro
   }));
 
   const engagements = file.engagements.map((e) => engagementRow(e, key));
+  const detail = roundDetail(file, (p) => byPid.get(p.pid)!.key, killSides);
 
   const kh = file.killHeatmap;
   const mh = file.movementHeatmap;
@@ -158,19 +163,21 @@ export function roundRows(file: RoundFile, opts: { serverId?: string } = {}): Ro
     engagements: file.engagements.length,
     players: file.players.length,
   };
-  return { round, players, names, roundPlayers, engagements, heatmap };
+  return { round, players, names, roundPlayers, engagements, detail, heatmap };
+}
+
+/** Killer and victim side of a kill: from its engagement type, else 1 + the ally counts. */
+function killSides(e: Engagement): [number, number] | null {
+  const k = e.kill;
+  if (!k) return null;
+  const m = /^(\d+)v(\d+)$/.exec(k.engagementType);
+  return m ? [Number(m[1]), Number(m[2])] : [1 + k.killerAllies.length, 1 + k.victimAllies.length];
 }
 
 function engagementRow(e: Engagement, key: (pid: number, what: string) => string): Record<string, unknown> {
   const what = `engagement ${e.id}`;
   const k = e.kill;
-  let killerSide: number | null = null;
-  let victimSide: number | null = null;
-  if (k) {
-    const m = /^(\d+)v(\d+)$/.exec(k.engagementType);
-    killerSide = m ? Number(m[1]) : 1 + k.killerAllies.length;
-    victimSide = m ? Number(m[2]) : 1 + k.victimAllies.length;
-  }
+  const sides = killSides(e);
   const guids = (pids: number[]): string[] => pids.map((p) => key(p, what));
   return {
     engagement_id: e.id,
@@ -216,8 +223,9 @@ function engagementRow(e: Engagement, key: (pid: number, what: string) => string
     killer_enemies: k ? guids(k.killerEnemies) : null,
     victim_allies: k ? guids(k.victimAllies) : null,
     victim_enemies: k ? guids(k.victimEnemies) : null,
-    killer_side: killerSide,
-    victim_side: victimSide,
-    engagement_type: k ? k.engagementType : null,
+    killer_side: sides ? sides[0] : null,
+    victim_side: sides ? sides[1] : null,
+    // what the combat_engagement view shows: derived from the sides, as stored
+    engagement_type: sides ? `${sides[0]}v${sides[1]}` : null,
   };
 }

@@ -171,8 +171,7 @@ for (const make of await freshDatabases()) {
             if (out.status === 'imported') {
               // The mutation happened to keep the file valid: undo it so the next run starts equal.
               await store.transaction(async (tx) => {
-                await tx.query('DELETE FROM round_player WHERE round_id = $1', [out.roundId]);
-                await tx.query('DELETE FROM combat_engagement WHERE round_id = $1', [out.roundId]);
+                await tx.query('DELETE FROM round_detail WHERE round_id = $1', [out.roundId]);
                 await tx.query('DELETE FROM round_heatmap WHERE round_id = $1', [out.roundId]);
                 await tx.query('DELETE FROM imported_file WHERE round_id = $1', [out.roundId]);
                 await tx.query('DELETE FROM round WHERE round_id = $1', [out.roundId]);

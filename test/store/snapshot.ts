@@ -10,7 +10,7 @@ const ROUND_KEY = `(SELECT r.server_id || '|' || r.map_name || '|' || r.round_nu
 
 const AGGREGATES = [
   'player_teamplay_stats', 'player_weapon_stats', 'crossfire_pairs', 'teammate_pair_stats', 'map_kill_heatmap',
-  'map_movement_heatmap', 'engagement_daily_stats',
+  'map_movement_heatmap', 'engagement_daily_stats', 'player_map_stats', 'player_outcome_stats',
 ];
 
 export async function aggregateSnapshot(db: Queryable): Promise<Record<string, unknown[]>> {

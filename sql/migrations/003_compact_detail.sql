@@ -1,0 +1,605 @@
+-- Proximity schema v2: compact engagement detail, per-player aggregates for profiles.
+--
+-- Why: one table row per engagement costs ~1 kB (row header, two text GUIDs, attackers and the
+-- position path as jsonb objects whose keys repeat in every row, three indexes), which is ~390 MB for a
+-- year of ~365K engagements. The detail of a round is now ONE row of `round_detail` holding the round's
+-- players, engagements, attackers, crossfire pairs, paths and kill context as parallel arrays
+-- ("columnar per round"). PostgreSQL compresses such a row as a whole (TOAST, pglz: available on every
+-- backend, PGlite included), and one insert replaces ~100 row inserts and their index updates.
+--
+-- `combat_engagement` and `round_player` become views with exactly the columns the tables had, so
+-- every query written against them (the seeds' examples, the contribution functions, bots) still works.
+-- Reading the views rebuilds rows and jsonb per round: cheap for a round or a day, a full scan for
+-- "all engagements of a player". The dashboard reads the forever aggregates instead, two of which are
+-- new here (player_map_stats, player_outcome_stats).
+--
+-- Existing detail is converted in this migration; docs/SCHEMA.md describes the layout.
+
+-- ---------------------------------------------------------------------------------------------
+-- Codes used in round_detail (1-based positions in these lists)
+-- ---------------------------------------------------------------------------------------------
+
+CREATE FUNCTION proximity_team_name(p_code smallint) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (ARRAY['AXIS', 'ALLIES', 'SPECTATOR'])[p_code] $$;
+
+CREATE FUNCTION proximity_class_name(p_code smallint) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT (ARRAY['SOLDIER', 'MEDIC', 'ENGINEER', 'FIELDOPS', 'COVERTOPS'])[p_code] $$;
+
+CREATE FUNCTION proximity_outcome_name(p_code smallint) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT (ARRAY['killed', 'escaped', 'timeout', 'died_world', 'suicide', 'teamkill', 'disconnected',
+                 'team_changed', 'round_end'])[p_code] $$;
+
+CREATE FUNCTION proximity_path_event_name(p_code smallint) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT (ARRAY['start', 'hit', 'sample', 'death', 'escape'])[p_code] $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- The detail of one round
+-- ---------------------------------------------------------------------------------------------
+
+-- Arrays of one group have the same length. Players are referred to by their position (1-based) in
+-- the player_* arrays, engagements by their position in the eng_* arrays ("ordinal"), attackers by
+-- their position in the att_* arrays. Times inside an engagement are ms after its start.
+CREATE TABLE round_detail (
+  round_id               integer PRIMARY KEY,
+  -- one per `# PLAYERS` line, by pid
+  player_pid             smallint[] NOT NULL,
+  player_slot            smallint[] NOT NULL,
+  player_guid            text[] NOT NULL,     -- the player key (docs/SCHEMA.md "Keys")
+  player_name            text[] NOT NULL,
+  player_is_bot          boolean[] NOT NULL,
+  player_team            smallint[] NOT NULL, -- proximity_team_name()
+  player_class           smallint[] NOT NULL, -- proximity_class_name()
+  player_first_seen_ms   integer[] NOT NULL,
+  player_last_seen_ms    integer[] NOT NULL,
+  -- one per engagement, by engagement id
+  eng_id                 integer[] NOT NULL,
+  eng_start_ms           integer[] NOT NULL,
+  eng_duration_ms        integer[] NOT NULL,
+  eng_target             smallint[] NOT NULL, -- player position
+  eng_target_team        smallint[] NOT NULL,
+  eng_target_class       smallint[] NOT NULL,
+  eng_outcome            smallint[] NOT NULL, -- proximity_outcome_name()
+  eng_end_mod            smallint[] NOT NULL,
+  eng_killer             smallint[] NOT NULL, -- player position
+  eng_damage             integer[] NOT NULL,
+  eng_hits               integer[] NOT NULL,
+  eng_is_crossfire       boolean[] NOT NULL,
+  eng_crossfire_delay_ms integer[] NOT NULL,
+  -- kill context, one per engagement (NULL elements unless killed)
+  kill_weapon            smallint[] NOT NULL,
+  killer_x               integer[] NOT NULL,
+  killer_y               integer[] NOT NULL,
+  killer_z               integer[] NOT NULL,
+  victim_x               integer[] NOT NULL,
+  victim_y               integer[] NOT NULL,
+  victim_z               integer[] NOT NULL,
+  kill_distance          integer[] NOT NULL,
+  killer_side            smallint[] NOT NULL,
+  victim_side            smallint[] NOT NULL,
+  -- players within nearby_radius at a kill: list 1 killer_allies, 2 killer_enemies, 3 victim_allies,
+  -- 4 victim_enemies
+  near_engagement        integer[] NOT NULL,
+  near_list              smallint[] NOT NULL,
+  near_player            smallint[] NOT NULL,
+  -- one per attacker, grouped by engagement
+  att_engagement         integer[] NOT NULL,
+  att_player             smallint[] NOT NULL,
+  att_team               smallint[] NOT NULL,
+  att_damage             integer[] NOT NULL,
+  att_hits               integer[] NOT NULL,
+  att_first_ms           integer[] NOT NULL,
+  att_last_ms            integer[] NOT NULL,
+  att_got_kill           boolean[] NOT NULL,
+  -- hits per meansOfDeath of an attacker
+  wpn_attacker           integer[] NOT NULL,
+  wpn_mod                smallint[] NOT NULL,
+  wpn_hits               integer[] NOT NULL,
+  -- crossfire pairs (a = the lower pid)
+  xf_engagement          integer[] NOT NULL,
+  xf_a                   smallint[] NOT NULL,
+  xf_b                   smallint[] NOT NULL,
+  xf_delay_ms            integer[] NOT NULL,
+  -- position path points, in file order
+  path_engagement        integer[] NOT NULL,
+  path_t_ms              integer[] NOT NULL,
+  path_x                 integer[] NOT NULL,
+  path_y                 integer[] NOT NULL,
+  path_z                 integer[] NOT NULL,
+  path_event             smallint[] NOT NULL  -- proximity_path_event_name()
+);
+
+-- ---------------------------------------------------------------------------------------------
+-- Convert the existing detail (rounds not archived) and retire the old tables
+-- ---------------------------------------------------------------------------------------------
+
+CREATE TEMP TABLE mig_player ON COMMIT DROP AS
+SELECT rp.*, row_number() OVER (PARTITION BY round_id ORDER BY pid)::smallint AS pos,
+       min(pid) OVER (PARTITION BY round_id, player_guid) AS first_pid_of_guid
+FROM round_player rp;
+
+CREATE TEMP TABLE mig_engagement ON COMMIT DROP AS
+SELECT e.*, row_number() OVER (PARTITION BY round_id ORDER BY engagement_id)::integer AS ord
+FROM combat_engagement e;
+
+-- guid → the position of its first connection in the round (pairs and nearby lists hold guids)
+CREATE TEMP TABLE mig_guid ON COMMIT DROP AS
+SELECT round_id, player_guid, pos FROM mig_player WHERE pid = first_pid_of_guid;
+
+CREATE TEMP TABLE mig_attacker ON COMMIT DROP AS
+SELECT e.round_id, e.ord, a.k, a.a,
+       row_number() OVER (PARTITION BY e.round_id ORDER BY e.ord, a.k)::integer AS att_ord
+FROM mig_engagement e, jsonb_array_elements(e.attackers) WITH ORDINALITY AS a(a, k);
+
+INSERT INTO round_detail
+SELECT r.round_id,
+       COALESCE(p.pid, '{}'), COALESCE(p.slot, '{}'), COALESCE(p.guid, '{}'), COALESCE(p.name, '{}'),
+       COALESCE(p.bot, '{}'), COALESCE(p.team, '{}'), COALESCE(p.cls, '{}'), COALESCE(p.first_ms, '{}'),
+       COALESCE(p.last_ms, '{}'),
+       COALESCE(e.id, '{}'), COALESCE(e.start_ms, '{}'), COALESCE(e.duration_ms, '{}'), COALESCE(e.target, '{}'),
+       COALESCE(e.target_team, '{}'), COALESCE(e.target_class, '{}'), COALESCE(e.outcome, '{}'),
+       COALESCE(e.end_mod, '{}'), COALESCE(e.killer, '{}'), COALESCE(e.damage, '{}'), COALESCE(e.hits, '{}'),
+       COALESCE(e.is_crossfire, '{}'), COALESCE(e.crossfire_delay_ms, '{}'),
+       COALESCE(e.kill_weapon, '{}'), COALESCE(e.killer_x, '{}'), COALESCE(e.killer_y, '{}'),
+       COALESCE(e.killer_z, '{}'), COALESCE(e.victim_x, '{}'), COALESCE(e.victim_y, '{}'),
+       COALESCE(e.victim_z, '{}'), COALESCE(e.kill_distance, '{}'), COALESCE(e.killer_side, '{}'),
+       COALESCE(e.victim_side, '{}'),
+       COALESCE(n.eng, '{}'), COALESCE(n.list, '{}'), COALESCE(n.player, '{}'),
+       COALESCE(a.eng, '{}'), COALESCE(a.player, '{}'), COALESCE(a.team, '{}'), COALESCE(a.damage, '{}'),
+       COALESCE(a.hits, '{}'), COALESCE(a.first_ms, '{}'), COALESCE(a.last_ms, '{}'), COALESCE(a.got_kill, '{}'),
+       COALESCE(w.attacker, '{}'), COALESCE(w.mod, '{}'), COALESCE(w.hits, '{}'),
+       COALESCE(x.eng, '{}'), COALESCE(x.a, '{}'), COALESCE(x.b, '{}'), COALESCE(x.delay_ms, '{}'),
+       COALESCE(pt.eng, '{}'), COALESCE(pt.t_ms, '{}'), COALESCE(pt.x, '{}'), COALESCE(pt.y, '{}'),
+       COALESCE(pt.z, '{}'), COALESCE(pt.event, '{}')
+FROM round r
+LEFT JOIN LATERAL (
+  SELECT array_agg(pid ORDER BY pos) AS pid, array_agg(slot ORDER BY pos) AS slot,
+         array_agg(player_guid ORDER BY pos) AS guid, array_agg(player_name ORDER BY pos) AS name,
+         array_agg(is_bot ORDER BY pos) AS bot,
+         array_agg(array_position(ARRAY['AXIS', 'ALLIES', 'SPECTATOR'], team)::smallint ORDER BY pos) AS team,
+         array_agg(array_position(ARRAY['SOLDIER', 'MEDIC', 'ENGINEER', 'FIELDOPS', 'COVERTOPS'], player_class)::smallint ORDER BY pos) AS cls,
+         array_agg(first_seen_ms ORDER BY pos) AS first_ms, array_agg(last_seen_ms ORDER BY pos) AS last_ms
+  FROM mig_player WHERE round_id = r.round_id
+) p ON true
+LEFT JOIN LATERAL (
+  SELECT array_agg(e.engagement_id ORDER BY e.ord) AS id, array_agg(e.start_ms ORDER BY e.ord) AS start_ms,
+         array_agg(e.end_ms - e.start_ms ORDER BY e.ord) AS duration_ms,
+         array_agg(tp.pos ORDER BY e.ord) AS target,
+         array_agg(array_position(ARRAY['AXIS', 'ALLIES', 'SPECTATOR'], e.target_team)::smallint ORDER BY e.ord) AS target_team,
+         array_agg(array_position(ARRAY['SOLDIER', 'MEDIC', 'ENGINEER', 'FIELDOPS', 'COVERTOPS'], e.target_class)::smallint ORDER BY e.ord) AS target_class,
+         array_agg(array_position(ARRAY['killed', 'escaped', 'timeout', 'died_world', 'suicide', 'teamkill',
+                     'disconnected', 'team_changed', 'round_end'], e.outcome)::smallint ORDER BY e.ord) AS outcome,
+         array_agg(e.end_mod ORDER BY e.ord) AS end_mod, array_agg(kp.pos ORDER BY e.ord) AS killer,
+         array_agg(e.damage ORDER BY e.ord) AS damage, array_agg(e.hits ORDER BY e.ord) AS hits,
+         array_agg(e.is_crossfire ORDER BY e.ord) AS is_crossfire,
+         array_agg(e.crossfire_delay_ms ORDER BY e.ord) AS crossfire_delay_ms,
+         array_agg(e.kill_weapon ORDER BY e.ord) AS kill_weapon,
+         array_agg(e.killer_x ORDER BY e.ord) AS killer_x, array_agg(e.killer_y ORDER BY e.ord) AS killer_y,
+         array_agg(e.killer_z ORDER BY e.ord) AS killer_z, array_agg(e.victim_x ORDER BY e.ord) AS victim_x,
+         array_agg(e.victim_y ORDER BY e.ord) AS victim_y, array_agg(e.victim_z ORDER BY e.ord) AS victim_z,
+         array_agg(e.kill_distance ORDER BY e.ord) AS kill_distance,
+         array_agg(e.killer_side ORDER BY e.ord) AS killer_side, array_agg(e.victim_side ORDER BY e.ord) AS victim_side
+  FROM mig_engagement e
+  JOIN mig_player tp ON tp.round_id = e.round_id AND tp.pid = e.target_pid
+  LEFT JOIN mig_player kp ON kp.round_id = e.round_id AND kp.pid = e.killer_pid
+  WHERE e.round_id = r.round_id
+) e ON true
+LEFT JOIN LATERAL (
+  SELECT array_agg(e.ord ORDER BY e.ord, l.list, l.k) AS eng, array_agg(l.list ORDER BY e.ord, l.list, l.k) AS list,
+         array_agg(g.pos ORDER BY e.ord, l.list, l.k) AS player
+  FROM mig_engagement e
+  CROSS JOIN LATERAL (SELECT 1::smallint, guid, k FROM unnest(e.killer_allies) WITH ORDINALITY u(guid, k)
+                UNION ALL SELECT 2::smallint, guid, k FROM unnest(e.killer_enemies) WITH ORDINALITY u(guid, k)
+                UNION ALL SELECT 3::smallint, guid, k FROM unnest(e.victim_allies) WITH ORDINALITY u(guid, k)
+                UNION ALL SELECT 4::smallint, guid, k FROM unnest(e.victim_enemies) WITH ORDINALITY u(guid, k)) l(list, guid, k)
+  JOIN mig_guid g ON g.round_id = e.round_id AND g.player_guid = l.guid
+  WHERE e.round_id = r.round_id
+) n ON true
+LEFT JOIN LATERAL (
+  SELECT array_agg(m.ord ORDER BY m.att_ord) AS eng, array_agg(pp.pos ORDER BY m.att_ord) AS player,
+         array_agg(array_position(ARRAY['AXIS', 'ALLIES', 'SPECTATOR'], m.a->>'team')::smallint ORDER BY m.att_ord) AS team,
+         array_agg((m.a->>'damage')::integer ORDER BY m.att_ord) AS damage,
+         array_agg((m.a->>'hits')::integer ORDER BY m.att_ord) AS hits,
+         array_agg((m.a->>'first_ms')::integer - e.start_ms ORDER BY m.att_ord) AS first_ms,
+         array_agg((m.a->>'last_ms')::integer - e.start_ms ORDER BY m.att_ord) AS last_ms,
+         array_agg((m.a->>'got_kill')::boolean ORDER BY m.att_ord) AS got_kill
+  FROM mig_attacker m
+  JOIN mig_engagement e ON e.round_id = m.round_id AND e.ord = m.ord
+  JOIN mig_player pp ON pp.round_id = m.round_id AND pp.pid = (m.a->>'pid')::integer
+  WHERE m.round_id = r.round_id
+) a ON true
+LEFT JOIN LATERAL (
+  SELECT array_agg(m.att_ord ORDER BY m.att_ord, wk.key::integer) AS attacker,
+         array_agg(wk.key::smallint ORDER BY m.att_ord, wk.key::integer) AS mod,
+         array_agg(wk.value::integer ORDER BY m.att_ord, wk.key::integer) AS hits
+  FROM mig_attacker m, jsonb_each_text(m.a->'weapons') wk
+  WHERE m.round_id = r.round_id
+) w ON true
+LEFT JOIN LATERAL (
+  SELECT array_agg(e.ord ORDER BY e.ord, c.k) AS eng, array_agg(ga.pos ORDER BY e.ord, c.k) AS a,
+         array_agg(gb.pos ORDER BY e.ord, c.k) AS b,
+         array_agg((c.p->>'delay_ms')::integer ORDER BY e.ord, c.k) AS delay_ms
+  FROM mig_engagement e
+  CROSS JOIN LATERAL jsonb_array_elements(e.crossfire_pairs) WITH ORDINALITY c(p, k)
+  JOIN mig_guid ga ON ga.round_id = e.round_id AND ga.player_guid = c.p->>'a'
+  JOIN mig_guid gb ON gb.round_id = e.round_id AND gb.player_guid = c.p->>'b'
+  WHERE e.round_id = r.round_id AND e.crossfire_pairs IS NOT NULL
+) x ON true
+LEFT JOIN LATERAL (
+  SELECT array_agg(e.ord ORDER BY e.ord, q.k) AS eng,
+         array_agg((q.p->>0)::integer - e.start_ms ORDER BY e.ord, q.k) AS t_ms,
+         array_agg((q.p->>1)::integer ORDER BY e.ord, q.k) AS x,
+         array_agg((q.p->>2)::integer ORDER BY e.ord, q.k) AS y,
+         array_agg((q.p->>3)::integer ORDER BY e.ord, q.k) AS z,
+         array_agg(array_position(ARRAY['start', 'hit', 'sample', 'death', 'escape'], q.p->>4)::smallint ORDER BY e.ord, q.k) AS event
+  FROM mig_engagement e, jsonb_array_elements(e.position_path) WITH ORDINALITY q(p, k)
+  WHERE e.round_id = r.round_id
+) pt ON true
+WHERE r.archived_at IS NULL;
+
+DROP VIEW kill_context;
+DROP TABLE combat_engagement;
+DROP TABLE round_player;
+
+-- ---------------------------------------------------------------------------------------------
+-- The detail as rows: the old tables' columns, computed from round_detail
+-- ---------------------------------------------------------------------------------------------
+
+CREATE VIEW round_player AS
+SELECT d.round_id, p.pid, p.slot, p.player_guid COLLATE "C" AS player_guid, p.player_name, p.is_bot,
+       proximity_team_name(p.team) AS team, proximity_class_name(p.class) AS player_class,
+       p.first_seen_ms, p.last_seen_ms
+FROM round_detail d,
+     unnest(d.player_pid, d.player_slot, d.player_guid, d.player_name, d.player_is_bot, d.player_team,
+            d.player_class, d.player_first_seen_ms, d.player_last_seen_ms)
+       AS p(pid, slot, player_guid, player_name, is_bot, team, class, first_seen_ms, last_seen_ms);
+
+-- One row per engagement. Everything of a round is unnested once and joined on the ordinals, so
+-- reading a round costs a few hash joins over its own arrays.
+CREATE VIEW combat_engagement AS
+SELECT d.round_id, x.*
+FROM round_detail d
+CROSS JOIN LATERAL (
+  WITH pl AS (
+    SELECT * FROM unnest(d.player_pid, d.player_guid) WITH ORDINALITY AS p(pid, guid, pos)
+  ),
+  starts AS (
+    SELECT * FROM unnest(d.eng_start_ms) WITH ORDINALITY AS s(start_ms, eng)
+  ),
+  att AS (
+    SELECT a.eng, count(*) AS n,
+           jsonb_agg(jsonb_build_object('pid', pl.pid, 'guid', pl.guid, 'team', proximity_team_name(a.team),
+                       'damage', a.damage, 'hits', a.hits, 'first_ms', s.start_ms + a.first_ms,
+                       'last_ms', s.start_ms + a.last_ms,
+                       'got_kill', a.got_kill, 'weapons', COALESCE(w.weapons, '{}'::jsonb)) ORDER BY a.ord) AS attackers
+    FROM unnest(d.att_engagement, d.att_player, d.att_team, d.att_damage, d.att_hits, d.att_first_ms,
+                d.att_last_ms, d.att_got_kill) WITH ORDINALITY
+           AS a(eng, player, team, damage, hits, first_ms, last_ms, got_kill, ord)
+    JOIN pl ON pl.pos = a.player
+    JOIN starts s ON s.eng = a.eng
+    LEFT JOIN (SELECT attacker, jsonb_object_agg(mod::text, hits) AS weapons
+               FROM unnest(d.wpn_attacker, d.wpn_mod, d.wpn_hits) AS w(attacker, mod, hits)
+               GROUP BY attacker) w ON w.attacker = a.ord
+    GROUP BY a.eng
+  ),
+  xf AS (
+    SELECT c.eng, jsonb_agg(jsonb_build_object('a', pa.guid, 'b', pb.guid, 'delay_ms', c.delay_ms) ORDER BY c.ord) AS pairs
+    FROM unnest(d.xf_engagement, d.xf_a, d.xf_b, d.xf_delay_ms) WITH ORDINALITY AS c(eng, a, b, delay_ms, ord)
+    JOIN pl pa ON pa.pos = c.a
+    JOIN pl pb ON pb.pos = c.b
+    GROUP BY c.eng
+  ),
+  path AS (
+    SELECT q.eng, jsonb_agg(jsonb_build_array(s.start_ms + q.t_ms, q.x, q.y, q.z, proximity_path_event_name(q.event))
+                            ORDER BY q.ord) AS points
+    FROM unnest(d.path_engagement, d.path_t_ms, d.path_x, d.path_y, d.path_z, d.path_event) WITH ORDINALITY
+           AS q(eng, t_ms, x, y, z, event, ord)
+    JOIN starts s ON s.eng = q.eng
+    GROUP BY q.eng
+  ),
+  near AS (
+    SELECT nb.eng,
+           array_agg(pl.guid ORDER BY nb.ord) FILTER (WHERE nb.list = 1) AS killer_allies,
+           array_agg(pl.guid ORDER BY nb.ord) FILTER (WHERE nb.list = 2) AS killer_enemies,
+           array_agg(pl.guid ORDER BY nb.ord) FILTER (WHERE nb.list = 3) AS victim_allies,
+           array_agg(pl.guid ORDER BY nb.ord) FILTER (WHERE nb.list = 4) AS victim_enemies
+    FROM unnest(d.near_engagement, d.near_list, d.near_player) WITH ORDINALITY AS nb(eng, list, player, ord)
+    JOIN pl ON pl.pos = nb.player
+    GROUP BY nb.eng
+  )
+  SELECT e.engagement_id, e.start_ms, e.start_ms + e.duration_ms AS end_ms,
+         tp.pid AS target_pid, tp.guid COLLATE "C" AS target_guid, proximity_team_name(e.target_team) AS target_team,
+         proximity_class_name(e.target_class) AS target_class, proximity_outcome_name(e.outcome) AS outcome,
+         e.end_mod, kp.pid AS killer_pid, kp.guid COLLATE "C" AS killer_guid, e.damage, e.hits,
+         COALESCE(att.n, 0)::smallint AS num_attackers, e.is_crossfire, e.crossfire_delay_ms,
+         xf.pairs AS crossfire_pairs,
+         COALESCE(att.attackers, '[]'::jsonb) AS attackers,
+         COALESCE(path.points, '[]'::jsonb) AS position_path,
+         e.kill_weapon, e.killer_x, e.killer_y, e.killer_z, e.victim_x, e.victim_y, e.victim_z, e.kill_distance,
+         CASE WHEN e.killer_side IS NOT NULL THEN COALESCE(near.killer_allies, '{}') END AS killer_allies,
+         CASE WHEN e.killer_side IS NOT NULL THEN COALESCE(near.killer_enemies, '{}') END AS killer_enemies,
+         CASE WHEN e.killer_side IS NOT NULL THEN COALESCE(near.victim_allies, '{}') END AS victim_allies,
+         CASE WHEN e.killer_side IS NOT NULL THEN COALESCE(near.victim_enemies, '{}') END AS victim_enemies,
+         e.killer_side, e.victim_side,
+         CASE WHEN e.killer_side IS NOT NULL THEN e.killer_side || 'v' || e.victim_side END AS engagement_type
+  FROM unnest(d.eng_id, d.eng_start_ms, d.eng_duration_ms, d.eng_target, d.eng_target_team, d.eng_target_class,
+              d.eng_outcome, d.eng_end_mod, d.eng_killer, d.eng_damage, d.eng_hits, d.eng_is_crossfire,
+              d.eng_crossfire_delay_ms, d.kill_weapon, d.killer_x, d.killer_y, d.killer_z, d.victim_x,
+              d.victim_y, d.victim_z, d.kill_distance, d.killer_side, d.victim_side) WITH ORDINALITY
+         AS e(engagement_id, start_ms, duration_ms, target, target_team, target_class, outcome, end_mod, killer,
+              damage, hits, is_crossfire, crossfire_delay_ms, kill_weapon, killer_x, killer_y, killer_z,
+              victim_x, victim_y, victim_z, kill_distance, killer_side, victim_side, ord)
+  JOIN pl tp ON tp.pos = e.target
+  LEFT JOIN pl kp ON kp.pos = e.killer
+  LEFT JOIN att ON att.eng = e.ord
+  LEFT JOIN xf ON xf.eng = e.ord
+  LEFT JOIN path ON path.eng = e.ord
+  LEFT JOIN near ON near.eng = e.ord
+) x;
+
+-- Seed v2 `kill_context`, as before, over the view.
+CREATE VIEW kill_context AS
+SELECT e.round_id, e.engagement_id, r.session_date, r.round_start, r.server_id, r.map_name,
+       r.round_number, e.end_ms AS kill_ms,
+       e.killer_guid, kp.player_name AS killer_name, e.target_guid AS victim_guid,
+       vp.player_name AS victim_name, e.target_team AS victim_team, e.end_mod AS means_of_death,
+       e.kill_weapon AS weapon, e.killer_x, e.killer_y, e.killer_z, e.victim_x, e.victim_y,
+       e.victim_z, e.kill_distance, e.engagement_type, e.killer_side, e.victim_side,
+       e.killer_allies, e.killer_enemies, e.victim_allies, e.victim_enemies,
+       to_jsonb(e.killer_allies) AS supporting_allies,
+       e.is_crossfire, e.num_attackers, e.damage, e.hits
+FROM combat_engagement e
+JOIN round r ON r.round_id = e.round_id
+LEFT JOIN round_player kp ON kp.round_id = e.round_id AND kp.pid = e.killer_pid
+LEFT JOIN round_player vp ON vp.round_id = e.round_id AND vp.pid = e.target_pid
+WHERE e.outcome = 'killed';
+
+-- ---------------------------------------------------------------------------------------------
+-- Per-player aggregates for the player profile (forever, like the others)
+-- ---------------------------------------------------------------------------------------------
+
+-- Per player and map: rounds played (AXIS/ALLIES), time played, kills by and deaths of the player.
+CREATE TABLE player_map_stats (
+  player_guid    text COLLATE "C" NOT NULL,
+  map_name       text NOT NULL,
+  rounds_played  bigint NOT NULL DEFAULT 0,
+  time_played_ms bigint NOT NULL DEFAULT 0,
+  kills          bigint NOT NULL DEFAULT 0,
+  deaths         bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (player_guid, map_name)
+);
+
+-- Per player and outcome: engagements of the player (as the target) that ended so.
+CREATE TABLE player_outcome_stats (
+  player_guid text COLLATE "C" NOT NULL,
+  outcome     text NOT NULL,
+  engagements bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (player_guid, outcome)
+);
+
+CREATE TABLE player_map_stats_baseline     (LIKE player_map_stats     INCLUDING DEFAULTS INCLUDING CONSTRAINTS, PRIMARY KEY (player_guid, map_name));
+CREATE TABLE player_outcome_stats_baseline (LIKE player_outcome_stats INCLUDING DEFAULTS INCLUDING CONSTRAINTS, PRIMARY KEY (player_guid, outcome));
+
+CREATE FUNCTION contrib_player_map_stats(p_rounds integer[])
+RETURNS SETOF player_map_stats LANGUAGE sql STABLE AS $$
+WITH parts (g, map_name, rounds_played, time_played_ms, kills, deaths) AS (
+  SELECT p.player_guid, r.map_name, count(DISTINCT p.round_id),
+         sum(GREATEST(COALESCE(p.last_seen_ms, 0) - COALESCE(p.first_seen_ms, 0), 0)), 0, 0
+  FROM round_player p JOIN round r ON r.round_id = p.round_id
+  WHERE p.round_id = ANY (p_rounds) AND p.team <> 'SPECTATOR'
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT e.killer_guid, r.map_name, 0, 0, count(*), 0
+  FROM combat_engagement e JOIN round r ON r.round_id = e.round_id
+  WHERE e.round_id = ANY (p_rounds) AND e.outcome = 'killed' AND e.killer_guid IS NOT NULL
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT e.target_guid, r.map_name, 0, 0, 0, count(*)
+  FROM combat_engagement e JOIN round r ON r.round_id = e.round_id
+  WHERE e.round_id = ANY (p_rounds) AND e.outcome = 'killed'
+  GROUP BY 1, 2
+)
+SELECT g, map_name, sum(rounds_played)::bigint, sum(time_played_ms)::bigint, sum(kills)::bigint, sum(deaths)::bigint
+FROM parts GROUP BY g, map_name
+$$;
+
+CREATE FUNCTION contrib_player_outcome_stats(p_rounds integer[])
+RETURNS SETOF player_outcome_stats LANGUAGE sql STABLE AS $$
+SELECT target_guid, outcome, count(*)::bigint
+FROM combat_engagement WHERE round_id = ANY (p_rounds)
+GROUP BY 1, 2
+$$;
+
+CREATE OR REPLACE VIEW proximity_aggregate AS
+SELECT * FROM (VALUES
+  (1, 'player_teamplay_stats'::regclass,  'player_teamplay_stats_baseline'::regclass,  'contrib_player_teamplay_stats'),
+  (7, 'player_weapon_stats'::regclass,    'player_weapon_stats_baseline'::regclass,    'contrib_player_weapon_stats'),
+  (2, 'crossfire_pairs'::regclass,        'crossfire_pairs_baseline'::regclass,        'contrib_crossfire_pairs'),
+  (3, 'teammate_pair_stats'::regclass,    'teammate_pair_stats_baseline'::regclass,    'contrib_teammate_pair_stats'),
+  (4, 'map_kill_heatmap'::regclass,       'map_kill_heatmap_baseline'::regclass,       'contrib_map_kill_heatmap'),
+  (5, 'map_movement_heatmap'::regclass,   'map_movement_heatmap_baseline'::regclass,   'contrib_map_movement_heatmap'),
+  (6, 'engagement_daily_stats'::regclass, 'engagement_daily_stats_baseline'::regclass, 'contrib_engagement_daily_stats'),
+  (8, 'player_map_stats'::regclass,       'player_map_stats_baseline'::regclass,       'contrib_player_map_stats'),
+  (9, 'player_outcome_stats'::regclass,   'player_outcome_stats_baseline'::regclass,   'contrib_player_outcome_stats')
+) AS a (position, aggregate, baseline, contribution);
+
+-- The new aggregates start from the detail still present; archived rounds' share of them is unknown
+-- (their detail is gone), so they count from the oldest round still in detail.
+INSERT INTO player_map_stats
+SELECT * FROM contrib_player_map_stats((SELECT COALESCE(array_agg(round_id), '{}') FROM round WHERE archived_at IS NULL));
+INSERT INTO player_outcome_stats
+SELECT * FROM contrib_player_outcome_stats((SELECT COALESCE(array_agg(round_id), '{}') FROM round WHERE archived_at IS NULL));
+
+-- ---------------------------------------------------------------------------------------------
+-- Retention and data volume over the new layout
+-- ---------------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION archive_old_proximity_data(p_days integer)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_rounds integer[];
+  v_engagements bigint;
+  v_players bigint;
+  v_heatmaps bigint;
+BEGIN
+  IF p_days IS NULL OR p_days < 0 THEN
+    RAISE EXCEPTION 'archive_old_proximity_data: days must be >= 0, got %', p_days;
+  END IF;
+  PERFORM pg_advisory_xact_lock(proximity_lock_key());
+  SELECT COALESCE(array_agg(round_id ORDER BY round_id), '{}') INTO v_rounds
+    FROM round
+   WHERE archived_at IS NULL AND round_start < now() - make_interval(days => p_days);
+  IF cardinality(v_rounds) > 0 THEN
+    PERFORM proximity_merge_rounds(v_rounds, true);
+  END IF;
+  SELECT COALESCE(sum(cardinality(eng_id)), 0), COALESCE(sum(cardinality(player_pid)), 0)
+    INTO v_engagements, v_players
+    FROM round_detail WHERE round_id = ANY (v_rounds);
+  DELETE FROM round_detail WHERE round_id = ANY (v_rounds);
+  DELETE FROM round_heatmap WHERE round_id = ANY (v_rounds);
+  GET DIAGNOSTICS v_heatmaps = ROW_COUNT;
+  UPDATE round SET archived_at = now() WHERE round_id = ANY (v_rounds);
+  RETURN jsonb_build_object('rounds', cardinality(v_rounds), 'combat_engagement', v_engagements,
+                            'round_player', v_players, 'round_heatmap', v_heatmaps);
+END
+$$;
+
+-- Seed v2: SELECT * FROM proximity_data_stats(); rows and bytes (table + indexes + TOAST) per table.
+-- combat_engagement and round_player are views over round_detail: their rows are counted, their bytes
+-- are round_detail's (total_bytes NULL, so that summing total_bytes counts every byte once).
+CREATE OR REPLACE FUNCTION proximity_data_stats()
+RETURNS TABLE (table_name text, row_count bigint, total_bytes bigint)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['round', 'imported_file', 'player', 'player_name_history', 'round_detail',
+                           'round_heatmap', 'player_teamplay_stats', 'player_weapon_stats', 'crossfire_pairs',
+                           'teammate_pair_stats', 'map_kill_heatmap', 'map_movement_heatmap',
+                           'engagement_daily_stats', 'player_map_stats', 'player_outcome_stats',
+                           'player_teamplay_stats_baseline', 'player_weapon_stats_baseline',
+                           'crossfire_pairs_baseline', 'teammate_pair_stats_baseline',
+                           'map_kill_heatmap_baseline', 'map_movement_heatmap_baseline',
+                           'engagement_daily_stats_baseline', 'player_map_stats_baseline',
+                           'player_outcome_stats_baseline'] LOOP
+    table_name := t;
+    EXECUTE format('SELECT count(*) FROM %I', t) INTO row_count;
+    total_bytes := pg_total_relation_size(t::regclass);
+    RETURN NEXT;
+  END LOOP;
+  table_name := 'combat_engagement';
+  total_bytes := NULL;
+  SELECT COALESCE(sum(cardinality(eng_id)), 0) INTO row_count FROM round_detail;
+  RETURN NEXT;
+  table_name := 'round_player';
+  SELECT COALESCE(sum(cardinality(player_pid)), 0) INTO row_count FROM round_detail;
+  RETURN NEXT;
+END
+$$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Import of one round, now writing round_detail (and the two new aggregates)
+-- ---------------------------------------------------------------------------------------------
+
+-- (Re)defines proximity_import_round(jsonb). The aggregate upserts are generated from the catalog
+-- here, once, and compiled into the function as static SQL (a plan cache instead of re-planning
+-- generated SQL on every file). A migration that changes an aggregate's columns must call this again.
+--
+-- p_file: {"identity", "sha256", "file_name", "size", "round": {…RoundRow}, "players": […],
+--          "names": […], "detail": {<round_detail column>: […]}, "heatmap": {…},
+--          "contrib": {"<aggregate>": [rows of that table]}} (src/store/import.ts builds it).
+-- Returns {"status": "imported" | "duplicate" | "changed" | "same_content", "round_id", "file_name",
+--          "sha256"}; "changed" = the identity is known with other content (the caller rejects).
+CREATE OR REPLACE FUNCTION proximity_define_import() RETURNS void LANGUAGE plpgsql AS $define$
+DECLARE
+  v_merges text := '';
+  a record;
+BEGIN
+  FOR a IN SELECT * FROM proximity_aggregate ORDER BY position LOOP
+    v_merges := v_merges || format(E'  IF jsonb_array_length(p_file->''contrib''->%L) > 0 THEN\n    %s;\n  END IF;\n',
+      a.aggregate::text,
+      proximity_merge_sql(a.aggregate, format('jsonb_populate_recordset(NULL::%s, p_file->''contrib''->%L)', a.aggregate, a.aggregate::text)));
+  END LOOP;
+  EXECUTE format($fn$
+CREATE OR REPLACE FUNCTION proximity_import_round(p_file jsonb) RETURNS jsonb LANGUAGE plpgsql AS $body$
+DECLARE
+  v_r jsonb := p_file->'round';
+  v_prev record;
+  v_round integer;
+BEGIN
+  -- The commit need not wait for the WAL flush: if the server itself crashes right after, the whole
+  -- file's transaction is lost (never half of it) and the next import run simply imports it again.
+  -- This shortens the time the aggregate rows stay locked against parallel importers.
+  PERFORM set_config('synchronous_commit', 'off', true);
+  PERFORM pg_advisory_xact_lock_shared(proximity_lock_key());
+  PERFORM pg_advisory_xact_lock(hashtext('proximity'), hashtext(p_file->>'identity'));
+  SELECT round_id, content_sha256, file_name INTO v_prev FROM round
+   WHERE server_id = v_r->>'serverId' AND map_name = v_r->>'mapName'
+     AND round_number = (v_r->>'roundNumber')::smallint AND round_start_unix = (v_r->>'roundStartUnix')::bigint;
+  IF FOUND THEN
+    RETURN jsonb_build_object('status', CASE WHEN v_prev.content_sha256 = p_file->>'sha256' THEN 'duplicate' ELSE 'changed' END,
+                              'round_id', v_prev.round_id, 'file_name', v_prev.file_name, 'sha256', v_prev.content_sha256);
+  END IF;
+  SELECT round_id, file_name INTO v_prev FROM imported_file WHERE content_sha256 = p_file->>'sha256';
+  IF FOUND THEN
+    RETURN jsonb_build_object('status', 'same_content', 'round_id', v_prev.round_id, 'file_name', v_prev.file_name);
+  END IF;
+
+  INSERT INTO round (server_id, map_name, round_number, round_start_unix, round_start, session_date,
+      round_end, server_name, gametype, duration_ms, paused_ms, end_reason, timelimit, tracker_version,
+      source_format, config, sections, grid_size, crossfire_window_ms, nearby_radius, engagements,
+      players, file_name, content_sha256)
+  SELECT x."serverId", x."mapName", x."roundNumber", x."roundStartUnix", x."roundStart", x."sessionDate",
+      x."roundEnd", x."serverName", x.gametype, x."durationMs", x."pausedMs", x."endReason", x.timelimit,
+      x."trackerVersion", x."sourceFormat", x.config, x.sections, x."gridSize", x."crossfireWindowMs",
+      x."nearbyRadius", x.engagements, x.players, p_file->>'file_name', p_file->>'sha256'
+  FROM jsonb_to_record(v_r) AS x("serverId" text, "mapName" text, "roundNumber" smallint,
+      "roundStartUnix" bigint, "roundStart" timestamptz, "sessionDate" date, "roundEnd" timestamptz,
+      "serverName" text, gametype smallint, "durationMs" integer, "pausedMs" integer, "endReason" text,
+      timelimit text, "trackerVersion" text, "sourceFormat" text, config jsonb, sections text[],
+      "gridSize" integer, "crossfireWindowMs" integer, "nearbyRadius" integer, engagements integer,
+      players integer)
+  RETURNING round_id INTO v_round;
+
+  INSERT INTO imported_file (content_sha256, round_id, file_name, size_bytes)
+  VALUES (p_file->>'sha256', v_round, p_file->>'file_name', (p_file->>'size')::integer);
+
+  INSERT INTO player AS pl (player_guid, is_bot, last_name, first_seen, last_seen)
+  SELECT x.player_guid, x.is_bot, x.name, (v_r->>'roundStart')::timestamptz, (v_r->>'roundStart')::timestamptz
+  FROM jsonb_to_recordset(p_file->'players') AS x(player_guid text, is_bot boolean, name text)
+  ORDER BY x.player_guid COLLATE "C"
+  ON CONFLICT (player_guid) DO UPDATE SET
+    last_name = CASE WHEN EXCLUDED.last_seen >= pl.last_seen THEN EXCLUDED.last_name ELSE pl.last_name END,
+    is_bot = CASE WHEN EXCLUDED.last_seen >= pl.last_seen THEN EXCLUDED.is_bot ELSE pl.is_bot END,
+    first_seen = LEAST(pl.first_seen, EXCLUDED.first_seen),
+    last_seen = GREATEST(pl.last_seen, EXCLUDED.last_seen);
+
+  INSERT INTO player_name_history AS h (player_guid, player_name, first_seen, last_seen, rounds)
+  SELECT x.player_guid, x.player_name, (v_r->>'roundStart')::timestamptz, (v_r->>'roundStart')::timestamptz, 1
+  FROM jsonb_to_recordset(p_file->'names') AS x(player_guid text, player_name text)
+  ORDER BY x.player_guid COLLATE "C", x.player_name COLLATE "C"
+  ON CONFLICT (player_guid, player_name) DO UPDATE SET
+    first_seen = LEAST(h.first_seen, EXCLUDED.first_seen),
+    last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen),
+    rounds = h.rounds + 1;
+
+  -- the round's detail as one row (round_detail); the payload's "detail" has one key per column
+  INSERT INTO round_detail
+  SELECT (jsonb_populate_record(NULL::round_detail, p_file->'detail' || jsonb_build_object('round_id', v_round))).*;
+
+  INSERT INTO round_heatmap
+  SELECT v_round, x.kill_gx, x.kill_gy, x.kill_axis, x.kill_allies, x.move_gx, x.move_gy,
+      x.move_traversal, x.move_combat, x.move_escape
+  FROM jsonb_populate_record(NULL::round_heatmap, p_file->'heatmap') AS x;
+
+%s
+  RETURN jsonb_build_object('status', 'imported', 'round_id', v_round);
+END
+$body$
+$fn$, v_merges);
+END
+$define$;
+
+SELECT proximity_define_import();
