@@ -176,8 +176,12 @@ function report(label: string, r: ImportRun): void {
 async function sizeReport(label: string, store: Store, engagements: number): Promise<void> {
   const stats = await dataStats(store);
   const total = stats.reduce((s, t) => s + t.bytes, 0);
-  const eng = stats.find((t) => t.table === 'combat_engagement')!;
-  console.log(`${label}: ${mb(total)} in our tables (${fmt(total / engagements)} bytes per engagement; combat_engagement alone ${mb(eng.bytes)} = ${fmt(eng.bytes / engagements)} bytes per engagement incl. its indexes)`);
+  const detail = stats.find((t) => t.table === 'round_detail')!;
+  const stored = stats.find((t) => t.table === 'combat_engagement')!.rows;
+  console.log(
+    `${label}: ${mb(total)} in our tables (${fmt(total / engagements)} bytes per engagement imported); ` +
+      `round_detail ${mb(detail.bytes)} holds ${fmt(stored)} engagements${stored ? ` = ${fmt(detail.bytes / stored)} bytes per engagement stored` : ''} (players, attackers, paths, kill context, incl. TOAST and index)`,
+  );
   const top = [...stats].sort((a, b) => b.bytes - a.bytes).slice(0, 6);
   console.log(`  largest: ${top.map((t) => `${t.table} ${mb(t.bytes)} (${fmt(t.rows)} rows)`).join(', ')}`);
 }

@@ -587,7 +587,7 @@ BEGIN
 
   -- the round's detail as one row (round_detail); the payload's "detail" has one key per column
   INSERT INTO round_detail
-  SELECT (jsonb_populate_record(NULL::round_detail, p_file->'detail' || jsonb_build_object('round_id', v_round))).*;
+  SELECT * FROM jsonb_populate_record(NULL::round_detail, p_file->'detail' || jsonb_build_object('round_id', v_round));
 
   INSERT INTO round_heatmap
   SELECT v_round, x.kill_gx, x.kill_gy, x.kill_axis, x.kill_allies, x.move_gx, x.move_gy,
