@@ -89,9 +89,9 @@ export async function playerProfile(
     [guid],
   );
   const [s] = await db.query(`SELECT * FROM player_teamplay_stats WHERE player_guid = $1`, [guid]);
-  // Outcomes as target (detail, combat_engagement_target_idx); the rates come from the aggregates.
+  // Outcomes as target, from the forever aggregate (primary-key range scan).
   const asTarget = await db.query(
-    `SELECT outcome, count(*) AS n FROM combat_engagement WHERE target_guid = $1 GROUP BY 1`,
+    `SELECT outcome, engagements AS n FROM player_outcome_stats WHERE player_guid = $1`,
     [guid],
   );
   const outcomeCounts = new Map(asTarget.map((r) => [str(r.outcome), num(r.n)]));
@@ -151,19 +151,12 @@ async function weapons(db: Queryable, guid: string): Promise<WeaponRow[]> {
   return rows.map((r) => ({ mod: num(r.mod), weapon: modName(num(r.mod)), hits: num(r.hits), kills: num(r.kills) }));
 }
 
-/** Rounds per map (round_player index), kills and deaths per map (killer and target indexes): one round trip. */
+/** Rounds, kills and deaths per map from the forever aggregate player_map_stats (primary-key range scan). */
 async function favouriteMaps(db: Queryable, guid: string): Promise<MapRow[]> {
   const rows = await db.query(
-    `SELECT r.map_name, sum(x.rounds) AS rounds, sum(x.kills) AS kills, sum(x.deaths) AS deaths
-       FROM (SELECT round_id, 1 AS rounds, 0 AS kills, 0 AS deaths
-               FROM (SELECT DISTINCT round_id FROM round_player WHERE player_guid = $1) mine
-             UNION ALL
-             SELECT round_id, 0, 1, 0 FROM combat_engagement WHERE killer_guid = $1 AND outcome = 'killed'
-             UNION ALL
-             SELECT round_id, 0, 0, 1 FROM combat_engagement WHERE target_guid = $1 AND outcome = 'killed') x
-       JOIN round r ON r.round_id = x.round_id
-      GROUP BY r.map_name
-      ORDER BY sum(x.rounds) DESC, r.map_name
+    `SELECT map_name, rounds_played AS rounds, kills, deaths
+       FROM player_map_stats WHERE player_guid = $1
+      ORDER BY rounds_played DESC, map_name
       LIMIT 10`,
     [guid],
   );

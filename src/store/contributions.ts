@@ -6,7 +6,7 @@
  * agree exactly, and test/store/aggregates.test.ts proves it (import, then rebuild from detail, then
  * compare). Any change to a definition here must be made there too, and in docs/SCHEMA.md.
  */
-import type { RoundRows } from './round-rows.ts';
+import type { EngagementRow as EngagementView, RoundRows } from './round-rows.ts';
 
 type Row = Record<string, string | number | null>;
 
@@ -38,27 +38,6 @@ export function cmpC(a: string, b: string): number {
   }
 }
 
-interface EngagementView {
-  engagement_id: number;
-  start_ms: number;
-  end_ms: number;
-  target_guid: string;
-  target_team: string;
-  outcome: string;
-  killer_guid: string | null;
-  damage: number;
-  hits: number;
-  num_attackers: number;
-  is_crossfire: boolean;
-  crossfire_pairs: { a: string; b: string; delay_ms: number }[] | null;
-  attackers: { guid: string; damage: number; hits: number; weapons: Record<string, number> }[];
-  end_mod: number | null;
-  kill_distance: number | null;
-  killer_allies: string[] | null;
-  killer_side: number | null;
-  victim_side: number | null;
-  engagement_type: string | null;
-}
 
 const PLAYER_COLUMNS = [
   'rounds_played', 'time_played_ms', 'engagements_as_target', 'deaths', 'escapes', 'timeouts',
@@ -83,17 +62,11 @@ class Table<R extends Row> {
     }
     return r;
   }
-  list(keyColumns: string[]): R[] {
-    return [...this.rows.values()].sort((x, y) => {
-      for (const c of keyColumns) {
-        const a = x[c]!;
-        const b = y[c]!;
-        const d = typeof a === 'number' && typeof b === 'number' ? a - b : cmpC(String(a), String(b));
-        if (d !== 0) return d;
-      }
-      return 0;
-    });
+  /** The rows in first-touch order: the SQL merge sorts them by key (its lock order) itself. */
+  list(): R[] {
+    return [...this.rows.values()];
   }
+
 }
 
 const isKill = (e: EngagementView): boolean => e.outcome === 'killed';
@@ -102,7 +75,7 @@ const gt = (a: number | null, b: number | null): boolean => a !== null && b !== 
 
 export function contributions(rows: RoundRows): Contributions {
   const r = rows.round;
-  const es = rows.engagements as unknown as EngagementView[];
+  const es = rows.engagements;
 
   // ---- player_teamplay_stats
   const players = new Table<Row>(([g]) => {
@@ -208,7 +181,7 @@ export function contributions(rows: RoundRows): Contributions {
     for (const p of e.crossfire_pairs) {
       if (p.a === p.b) continue;
       const [p1, p2] = cmpC(p.a, p.b) < 0 ? [p.a, p.b] : [p.b, p.a];
-      const k = JSON.stringify([p1, p2]);
+      const k = `${p1}\u0000${p2}`;
       const prev = perPair.get(k);
       perPair.set(k, { p1, p2, d: Math.min(prev?.d ?? Infinity, p.delay_ms) });
     }
@@ -236,13 +209,18 @@ export function contributions(rows: RoundRows): Contributions {
     s.add(p.player_guid);
     teams.set(p.team, s);
   }
+  // Once per pair per round, even when a guid played on both teams (it switched).
   const together = new Set<string>();
   for (const members of teams.values()) {
-    for (const g1 of members) for (const g2 of members) if (g1 !== g2) together.add(JSON.stringify([g1, g2]));
-  }
-  for (const k of together) {
-    const [g1, g2] = JSON.parse(k) as [string, string];
-    bump(g1, g2, 'rounds_together');
+    for (const g1 of members) {
+      for (const g2 of members) {
+        const k = `${g1}\u0000${g2}`;
+        if (g1 !== g2 && !together.has(k)) {
+          together.add(k);
+          bump(g1, g2, 'rounds_together');
+        }
+      }
+    }
   }
   const kills = es.filter((e) => isKill(e) && e.killer_guid !== null);
   for (const k of kills) {
@@ -263,7 +241,7 @@ export function contributions(rows: RoundRows): Contributions {
     for (const p of e.crossfire_pairs) {
       if (p.a === p.b) continue;
       for (const [g1, g2] of [[p.a, p.b], [p.b, p.a]] as const) {
-        const k = JSON.stringify([g1, g2]);
+        const k = `${g1}\u0000${g2}`;
         if (!seen.has(k)) {
           seen.add(k);
           bump(g1, g2, 'crossfire_engagements');
@@ -350,14 +328,14 @@ export function contributions(rows: RoundRows): Contributions {
   }
 
   return {
-    player_map_stats: perMap.list(['player_guid']),
-    player_outcome_stats: outcomes.list(['player_guid', 'outcome']),
-    player_teamplay_stats: players.list(['player_guid']),
-    player_weapon_stats: weapons.list(['player_guid', 'mod']),
-    crossfire_pairs: pairs.list(['player1_guid', 'player2_guid']),
-    teammate_pair_stats: mates.list(['player1_guid', 'player2_guid']),
-    map_kill_heatmap: kh.list(['grid_x', 'grid_y']),
-    map_movement_heatmap: mh.list(['grid_x', 'grid_y']),
-    engagement_daily_stats: daily.list(['outcome', 'engagement_type']),
+    player_map_stats: perMap.list(),
+    player_outcome_stats: outcomes.list(),
+    player_teamplay_stats: players.list(),
+    player_weapon_stats: weapons.list(),
+    crossfire_pairs: pairs.list(),
+    teammate_pair_stats: mates.list(),
+    map_kill_heatmap: kh.list(),
+    map_movement_heatmap: mh.list(),
+    engagement_daily_stats: daily.list(),
   };
 }

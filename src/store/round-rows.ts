@@ -62,7 +62,7 @@ export interface RoundRows {
   names: { player_guid: string; player_name: string }[];
   /** The rows of the `round_player` and `combat_engagement` views; the aggregate contributions read them. */
   roundPlayers: RoundPlayerRow[];
-  engagements: Record<string, unknown>[];
+  engagements: EngagementRow[];
   /** What is stored: the round_detail row. */
   detail: RoundDetail;
   heatmap: Record<string, number[] | null>;
@@ -174,55 +174,58 @@ function killSides(e: Engagement): [number, number] | null {
   return m ? [Number(m[1]), Number(m[2])] : [1 + k.killerAllies.length, 1 + k.victimAllies.length];
 }
 
-function engagementRow(e: Engagement, key: (pid: number, what: string) => string): Record<string, unknown> {
+/** What the aggregate contributions read of an engagement (the combat_engagement view's names). */
+export interface EngagementRow {
+  engagement_id: number;
+  start_ms: number;
+  end_ms: number;
+  target_guid: string;
+  target_team: string;
+  outcome: string;
+  killer_guid: string | null;
+  damage: number;
+  hits: number;
+  num_attackers: number;
+  is_crossfire: boolean;
+  crossfire_pairs: { a: string; b: string; delay_ms: number }[] | null;
+  attackers: { guid: string; damage: number; hits: number; weapons: Record<string, number> }[];
+  end_mod: number | null;
+  kill_distance: number | null;
+  killer_allies: string[] | null;
+  killer_side: number | null;
+  victim_side: number | null;
+  engagement_type: string | null;
+}
+
+function engagementRow(e: Engagement, key: (pid: number, what: string) => string): EngagementRow {
   const what = `engagement ${e.id}`;
   const k = e.kill;
   const sides = killSides(e);
-  const guids = (pids: number[]): string[] => pids.map((p) => key(p, what));
+  if (k) {
+    // every pid the file names must have a player line (round_detail refers to players by position)
+    for (const pid of k.killerEnemies) key(pid, what);
+    for (const pid of k.victimAllies) key(pid, what);
+    for (const pid of k.victimEnemies) key(pid, what);
+  }
   return {
     engagement_id: e.id,
     start_ms: e.startMs,
     end_ms: e.endMs,
-    target_pid: e.target,
     target_guid: key(e.target, what),
     target_team: e.targetTeam,
-    target_class: e.targetClass,
     outcome: e.outcome,
-    end_mod: e.endMod,
-    killer_pid: e.killer,
     killer_guid: e.killer !== null ? key(e.killer, what) : null,
     damage: e.damage,
     hits: e.hits,
     num_attackers: e.attackers.length,
     is_crossfire: e.crossfire,
-    crossfire_delay_ms: e.crossfireDelayMs,
     crossfire_pairs: e.crossfirePairs.length
       ? e.crossfirePairs.map((p) => ({ a: key(p.a, what), b: key(p.b, what), delay_ms: p.delayMs }))
       : null,
-    attackers: e.attackers.map((a) => ({
-      pid: a.pid,
-      guid: key(a.pid, what),
-      team: a.team,
-      damage: a.damage,
-      hits: a.hits,
-      first_ms: a.firstHitMs,
-      last_ms: a.lastHitMs,
-      got_kill: a.gotKill,
-      weapons: a.weapons,
-    })),
-    position_path: e.path.map((p) => [p.t, p.x, p.y, p.z, p.event]),
-    kill_weapon: k?.weapon ?? null,
-    killer_x: k?.killerPos?.x ?? null,
-    killer_y: k?.killerPos?.y ?? null,
-    killer_z: k?.killerPos?.z ?? null,
-    victim_x: k?.victimPos?.x ?? null,
-    victim_y: k?.victimPos?.y ?? null,
-    victim_z: k?.victimPos?.z ?? null,
+    attackers: e.attackers.map((a) => ({ guid: key(a.pid, what), damage: a.damage, hits: a.hits, weapons: a.weapons })),
+    end_mod: e.endMod,
     kill_distance: k?.distance ?? null,
-    killer_allies: k ? guids(k.killerAllies) : null,
-    killer_enemies: k ? guids(k.killerEnemies) : null,
-    victim_allies: k ? guids(k.victimAllies) : null,
-    victim_enemies: k ? guids(k.victimEnemies) : null,
+    killer_allies: k ? k.killerAllies.map((pid) => key(pid, what)) : null,
     killer_side: sides ? sides[0] : null,
     victim_side: sides ? sides[1] : null,
     // what the combat_engagement view shows: derived from the sides, as stored
