@@ -39,9 +39,11 @@ $$ SELECT (ARRAY['start', 'hit', 'sample', 'death', 'escape'])[p_code] $$;
 -- The detail of one round
 -- ---------------------------------------------------------------------------------------------
 
--- Arrays of one group have the same length. Players are referred to by their position (1-based) in
--- the player_* arrays, engagements by their position in the eng_* arrays ("ordinal"), attackers by
--- their position in the att_* arrays. Times inside an engagement are ms after its start.
+-- Parallel arrays per group; all arrays of a group have the same length. Players are referred to by
+-- their position (1-based) in the player_* arrays. Children follow their parent in order and the
+-- parent holds their count: an engagement's attackers, crossfire pairs, path points and nearby players
+-- (eng_*_count), an attacker's weapons (att_weapon_count). Numbers are stored as small differences
+-- where that makes them compress well (noted per column); combat_engagement decodes them.
 CREATE TABLE round_detail (
   round_id               integer PRIMARY KEY,
   -- one per `# PLAYERS` line, by pid
@@ -55,7 +57,7 @@ CREATE TABLE round_detail (
   player_first_seen_ms   integer[] NOT NULL,
   player_last_seen_ms    integer[] NOT NULL,
   -- one per engagement, by engagement id
-  eng_id                 integer[] NOT NULL,
+  eng_id_offset          integer[] NOT NULL,  -- engagement id − its position (0 for ids 1, 2, 3 …)
   eng_start_ms           integer[] NOT NULL,
   eng_duration_ms        integer[] NOT NULL,
   eng_target             smallint[] NOT NULL, -- player position
@@ -68,46 +70,50 @@ CREATE TABLE round_detail (
   eng_hits               integer[] NOT NULL,
   eng_is_crossfire       boolean[] NOT NULL,
   eng_crossfire_delay_ms integer[] NOT NULL,
+  eng_attacker_count     smallint[] NOT NULL,
+  eng_pair_count         smallint[] NOT NULL,
+  eng_point_count        smallint[] NOT NULL,
+  eng_near_count         smallint[] NOT NULL,
+  eng_x                  integer[] NOT NULL,  -- first path point (NULL without a path)
+  eng_y                  integer[] NOT NULL,
+  eng_z                  integer[] NOT NULL,
   -- kill context, one per engagement (NULL elements unless killed)
   kill_weapon            smallint[] NOT NULL,
-  killer_x               integer[] NOT NULL,
-  killer_y               integer[] NOT NULL,
-  killer_z               integer[] NOT NULL,
-  victim_x               integer[] NOT NULL,
-  victim_y               integer[] NOT NULL,
-  victim_z               integer[] NOT NULL,
+  victim_dx              integer[] NOT NULL,  -- victim position − last path point (− 0 without a path)
+  victim_dy              integer[] NOT NULL,
+  victim_dz              integer[] NOT NULL,
+  killer_dx              integer[] NOT NULL,  -- killer position − victim position (− 0 without one)
+  killer_dy              integer[] NOT NULL,
+  killer_dz              integer[] NOT NULL,
   kill_distance          integer[] NOT NULL,
   killer_side            smallint[] NOT NULL,
   victim_side            smallint[] NOT NULL,
-  -- players within nearby_radius at a kill: list 1 killer_allies, 2 killer_enemies, 3 victim_allies,
-  -- 4 victim_enemies
-  near_engagement        integer[] NOT NULL,
+  -- players within nearby_radius at a kill, list by list: 1 killer_allies, 2 killer_enemies,
+  -- 3 victim_allies, 4 victim_enemies
   near_list              smallint[] NOT NULL,
   near_player            smallint[] NOT NULL,
-  -- one per attacker, grouped by engagement
-  att_engagement         integer[] NOT NULL,
+  -- attackers
   att_player             smallint[] NOT NULL,
   att_team               smallint[] NOT NULL,
   att_damage             integer[] NOT NULL,
   att_hits               integer[] NOT NULL,
-  att_first_ms           integer[] NOT NULL,
-  att_last_ms            integer[] NOT NULL,
+  att_first_ms           integer[] NOT NULL,  -- ms after the engagement start
+  att_last_ms            integer[] NOT NULL,  -- ms after the engagement start
   att_got_kill           boolean[] NOT NULL,
-  -- hits per meansOfDeath of an attacker
-  wpn_attacker           integer[] NOT NULL,
+  att_weapon_count       smallint[] NOT NULL,
+  -- hits per meansOfDeath of an attacker, by meansOfDeath
   wpn_mod                smallint[] NOT NULL,
   wpn_hits               integer[] NOT NULL,
   -- crossfire pairs (a = the lower pid)
-  xf_engagement          integer[] NOT NULL,
   xf_a                   smallint[] NOT NULL,
   xf_b                   smallint[] NOT NULL,
   xf_delay_ms            integer[] NOT NULL,
-  -- position path points, in file order
-  path_engagement        integer[] NOT NULL,
-  path_t_ms              integer[] NOT NULL,
-  path_x                 integer[] NOT NULL,
-  path_y                 integer[] NOT NULL,
-  path_z                 integer[] NOT NULL,
+  -- position path points in file order, as differences to the previous point (the first point's
+  -- previous is the engagement start and eng_x/y/z)
+  path_dt_ms             integer[] NOT NULL,
+  path_dx                integer[] NOT NULL,
+  path_dy                integer[] NOT NULL,
+  path_dz                integer[] NOT NULL,
   path_event             smallint[] NOT NULL  -- proximity_path_event_name()
 );
 
@@ -125,6 +131,13 @@ BEGIN
 END
 $$;
 
+-- For counts [2, 0, 1] the parent of each child: [1, 1, 3].
+CREATE FUNCTION proximity_parents(p_counts smallint[]) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(array_agg(c.parent ORDER BY c.parent), '{}')
+  FROM unnest(p_counts) WITH ORDINALITY AS c(n, parent), generate_series(1, c.n)
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Convert the existing detail (rounds not archived) and retire the old tables
 -- ---------------------------------------------------------------------------------------------
@@ -134,51 +147,97 @@ SELECT rp.*, row_number() OVER (PARTITION BY round_id ORDER BY pid)::smallint AS
        min(pid) OVER (PARTITION BY round_id, player_guid) AS first_pid_of_guid
 FROM round_player rp;
 
-CREATE TEMP TABLE mig_engagement ON COMMIT DROP AS
-SELECT e.*, row_number() OVER (PARTITION BY round_id ORDER BY engagement_id)::integer AS ord
-FROM combat_engagement e;
-
 -- guid → the position of its first connection in the round (pairs and nearby lists hold guids)
 CREATE TEMP TABLE mig_guid ON COMMIT DROP AS
 SELECT round_id, player_guid, pos FROM mig_player WHERE pid = first_pid_of_guid;
 
+CREATE TEMP TABLE mig_engagement ON COMMIT DROP AS
+SELECT e.*, row_number() OVER (PARTITION BY round_id ORDER BY engagement_id)::integer AS ord,
+       (e.position_path->0->>1)::integer AS x0, (e.position_path->0->>2)::integer AS y0,
+       (e.position_path->0->>3)::integer AS z0,
+       (e.position_path->-1->>1)::integer AS xn, (e.position_path->-1->>2)::integer AS yn,
+       (e.position_path->-1->>3)::integer AS zn
+FROM combat_engagement e;
+
 CREATE TEMP TABLE mig_attacker ON COMMIT DROP AS
-SELECT e.round_id, e.ord, a.k, a.a,
-       row_number() OVER (PARTITION BY e.round_id ORDER BY e.ord, a.k)::integer AS att_ord
-FROM mig_engagement e, jsonb_array_elements(e.attackers) WITH ORDINALITY AS a(a, k);
+SELECT e.round_id, e.ord, a.k, a.a, p.pos, e.start_ms
+FROM mig_engagement e
+CROSS JOIN LATERAL jsonb_array_elements(e.attackers) WITH ORDINALITY AS a(a, k)
+JOIN mig_player p ON p.round_id = e.round_id AND p.pid = (a.a->>'pid')::integer;
+
+CREATE TEMP TABLE mig_point ON COMMIT DROP AS
+SELECT round_id, ord, k, event,
+       t - lag(t, 1, start_ms) OVER w AS dt, x - lag(x, 1, x0) OVER w AS dx,
+       y - lag(y, 1, y0) OVER w AS dy, z - lag(z, 1, z0) OVER w AS dz
+FROM (SELECT e.round_id, e.ord, q.k, e.start_ms, e.x0, e.y0, e.z0,
+             (q.p->>0)::integer AS t, (q.p->>1)::integer AS x, (q.p->>2)::integer AS y, (q.p->>3)::integer AS z,
+             array_position(ARRAY['start', 'hit', 'sample', 'death', 'escape'], q.p->>4)::smallint AS event
+      FROM mig_engagement e
+      CROSS JOIN LATERAL jsonb_array_elements(e.position_path) WITH ORDINALITY AS q(p, k)) pts
+WINDOW w AS (PARTITION BY round_id, ord ORDER BY k);
+
+CREATE TEMP TABLE mig_near ON COMMIT DROP AS
+SELECT e.round_id, e.ord, l.list, l.k, g.pos
+FROM mig_engagement e
+CROSS JOIN LATERAL (SELECT 1::smallint, guid, k FROM unnest(e.killer_allies) WITH ORDINALITY u(guid, k)
+                    UNION ALL SELECT 2::smallint, guid, k FROM unnest(e.killer_enemies) WITH ORDINALITY u(guid, k)
+                    UNION ALL SELECT 3::smallint, guid, k FROM unnest(e.victim_allies) WITH ORDINALITY u(guid, k)
+                    UNION ALL SELECT 4::smallint, guid, k FROM unnest(e.victim_enemies) WITH ORDINALITY u(guid, k)) l(list, guid, k)
+JOIN mig_guid g ON g.round_id = e.round_id AND g.player_guid = l.guid;
+
+CREATE TEMP TABLE mig_pair ON COMMIT DROP AS
+SELECT e.round_id, e.ord, c.k, ga.pos AS a, gb.pos AS b, (c.p->>'delay_ms')::integer AS delay_ms
+FROM mig_engagement e
+CROSS JOIN LATERAL jsonb_array_elements(e.crossfire_pairs) WITH ORDINALITY AS c(p, k)
+JOIN mig_guid ga ON ga.round_id = e.round_id AND ga.player_guid = c.p->>'a'
+JOIN mig_guid gb ON gb.round_id = e.round_id AND gb.player_guid = c.p->>'b'
+WHERE e.crossfire_pairs IS NOT NULL;
+
+CREATE TEMP TABLE mig_count ON COMMIT DROP AS
+SELECT e.round_id, e.ord, COALESCE(a.n, 0)::smallint AS attackers, COALESCE(x.n, 0)::smallint AS pairs,
+       COALESCE(q.n, 0)::smallint AS points, COALESCE(nb.n, 0)::smallint AS near
+FROM mig_engagement e
+LEFT JOIN (SELECT round_id, ord, count(*) AS n FROM mig_attacker GROUP BY 1, 2) a USING (round_id, ord)
+LEFT JOIN (SELECT round_id, ord, count(*) AS n FROM mig_pair GROUP BY 1, 2) x USING (round_id, ord)
+LEFT JOIN (SELECT round_id, ord, count(*) AS n FROM mig_point GROUP BY 1, 2) q USING (round_id, ord)
+LEFT JOIN (SELECT round_id, ord, count(*) AS n FROM mig_near GROUP BY 1, 2) nb USING (round_id, ord);
 
 INSERT INTO round_detail
-SELECT r.round_id,
+SELECT round_id,
        COALESCE(p.pid, '{}'), COALESCE(p.slot, '{}'), COALESCE(p.guid, '{}'), COALESCE(p.name, '{}'),
        COALESCE(p.bot, '{}'), COALESCE(p.team, '{}'), COALESCE(p.cls, '{}'), COALESCE(p.first_ms, '{}'),
        COALESCE(p.last_ms, '{}'),
-       COALESCE(e.id, '{}'), COALESCE(e.start_ms, '{}'), COALESCE(e.duration_ms, '{}'), COALESCE(e.target, '{}'),
-       COALESCE(e.target_team, '{}'), COALESCE(e.target_class, '{}'), COALESCE(e.outcome, '{}'),
-       COALESCE(e.end_mod, '{}'), COALESCE(e.killer, '{}'), COALESCE(e.damage, '{}'), COALESCE(e.hits, '{}'),
-       COALESCE(e.is_crossfire, '{}'), COALESCE(e.crossfire_delay_ms, '{}'),
-       COALESCE(e.kill_weapon, '{}'), COALESCE(e.killer_x, '{}'), COALESCE(e.killer_y, '{}'),
-       COALESCE(e.killer_z, '{}'), COALESCE(e.victim_x, '{}'), COALESCE(e.victim_y, '{}'),
-       COALESCE(e.victim_z, '{}'), COALESCE(e.kill_distance, '{}'), COALESCE(e.killer_side, '{}'),
+       COALESCE(e.id_offset, '{}'), COALESCE(e.start_ms, '{}'), COALESCE(e.duration_ms, '{}'),
+       COALESCE(e.target, '{}'), COALESCE(e.target_team, '{}'), COALESCE(e.target_class, '{}'),
+       COALESCE(e.outcome, '{}'), COALESCE(e.end_mod, '{}'), COALESCE(e.killer, '{}'), COALESCE(e.damage, '{}'),
+       COALESCE(e.hits, '{}'), COALESCE(e.is_crossfire, '{}'), COALESCE(e.crossfire_delay_ms, '{}'),
+       COALESCE(e.attackers, '{}'), COALESCE(e.pairs, '{}'), COALESCE(e.points, '{}'), COALESCE(e.near, '{}'),
+       COALESCE(e.x0, '{}'), COALESCE(e.y0, '{}'), COALESCE(e.z0, '{}'),
+       COALESCE(e.kill_weapon, '{}'), COALESCE(e.victim_dx, '{}'), COALESCE(e.victim_dy, '{}'),
+       COALESCE(e.victim_dz, '{}'), COALESCE(e.killer_dx, '{}'), COALESCE(e.killer_dy, '{}'),
+       COALESCE(e.killer_dz, '{}'), COALESCE(e.kill_distance, '{}'), COALESCE(e.killer_side, '{}'),
        COALESCE(e.victim_side, '{}'),
-       COALESCE(n.eng, '{}'), COALESCE(n.list, '{}'), COALESCE(n.player, '{}'),
-       COALESCE(a.eng, '{}'), COALESCE(a.player, '{}'), COALESCE(a.team, '{}'), COALESCE(a.damage, '{}'),
-       COALESCE(a.hits, '{}'), COALESCE(a.first_ms, '{}'), COALESCE(a.last_ms, '{}'), COALESCE(a.got_kill, '{}'),
-       COALESCE(w.attacker, '{}'), COALESCE(w.mod, '{}'), COALESCE(w.hits, '{}'),
-       COALESCE(x.eng, '{}'), COALESCE(x.a, '{}'), COALESCE(x.b, '{}'), COALESCE(x.delay_ms, '{}'),
-       COALESCE(pt.eng, '{}'), COALESCE(pt.t_ms, '{}'), COALESCE(pt.x, '{}'), COALESCE(pt.y, '{}'),
-       COALESCE(pt.z, '{}'), COALESCE(pt.event, '{}')
-FROM round r
-LEFT JOIN LATERAL (
-  SELECT array_agg(pid ORDER BY pos) AS pid, array_agg(slot ORDER BY pos) AS slot,
+       COALESCE(n.list, '{}'), COALESCE(n.player, '{}'),
+       COALESCE(a.player, '{}'), COALESCE(a.team, '{}'), COALESCE(a.damage, '{}'), COALESCE(a.hits, '{}'),
+       COALESCE(a.first_ms, '{}'), COALESCE(a.last_ms, '{}'), COALESCE(a.got_kill, '{}'),
+       COALESCE(a.weapons, '{}'),
+       COALESCE(w.mod, '{}'), COALESCE(w.hits, '{}'),
+       COALESCE(x.a, '{}'), COALESCE(x.b, '{}'), COALESCE(x.delay_ms, '{}'),
+       COALESCE(pt.dt, '{}'), COALESCE(pt.dx, '{}'), COALESCE(pt.dy, '{}'), COALESCE(pt.dz, '{}'),
+       COALESCE(pt.event, '{}')
+FROM (SELECT round_id FROM round WHERE archived_at IS NULL) r
+LEFT JOIN (
+  SELECT round_id, array_agg(pid ORDER BY pos) AS pid, array_agg(slot ORDER BY pos) AS slot,
          array_agg(player_guid ORDER BY pos) AS guid, array_agg(player_name ORDER BY pos) AS name,
          array_agg(is_bot ORDER BY pos) AS bot,
          array_agg(array_position(ARRAY['AXIS', 'ALLIES', 'SPECTATOR'], team)::smallint ORDER BY pos) AS team,
          array_agg(array_position(ARRAY['SOLDIER', 'MEDIC', 'ENGINEER', 'FIELDOPS', 'COVERTOPS'], player_class)::smallint ORDER BY pos) AS cls,
          array_agg(first_seen_ms ORDER BY pos) AS first_ms, array_agg(last_seen_ms ORDER BY pos) AS last_ms
-  FROM mig_player WHERE round_id = r.round_id
-) p ON true
-LEFT JOIN LATERAL (
-  SELECT array_agg(e.engagement_id ORDER BY e.ord) AS id, array_agg(e.start_ms ORDER BY e.ord) AS start_ms,
+  FROM mig_player GROUP BY round_id
+) p USING (round_id)
+LEFT JOIN (
+  SELECT e.round_id, array_agg(e.engagement_id - e.ord ORDER BY e.ord) AS id_offset,
+         array_agg(e.start_ms ORDER BY e.ord) AS start_ms,
          array_agg(e.end_ms - e.start_ms ORDER BY e.ord) AS duration_ms,
          array_agg(tp.pos ORDER BY e.ord) AS target,
          array_agg(array_position(ARRAY['AXIS', 'ALLIES', 'SPECTATOR'], e.target_team)::smallint ORDER BY e.ord) AS target_team,
@@ -189,69 +248,57 @@ LEFT JOIN LATERAL (
          array_agg(e.damage ORDER BY e.ord) AS damage, array_agg(e.hits ORDER BY e.ord) AS hits,
          array_agg(e.is_crossfire ORDER BY e.ord) AS is_crossfire,
          array_agg(e.crossfire_delay_ms ORDER BY e.ord) AS crossfire_delay_ms,
+         array_agg(c.attackers ORDER BY e.ord) AS attackers, array_agg(c.pairs ORDER BY e.ord) AS pairs,
+         array_agg(c.points ORDER BY e.ord) AS points, array_agg(c.near ORDER BY e.ord) AS near,
+         array_agg(e.x0 ORDER BY e.ord) AS x0, array_agg(e.y0 ORDER BY e.ord) AS y0,
+         array_agg(e.z0 ORDER BY e.ord) AS z0,
          array_agg(e.kill_weapon ORDER BY e.ord) AS kill_weapon,
-         array_agg(e.killer_x ORDER BY e.ord) AS killer_x, array_agg(e.killer_y ORDER BY e.ord) AS killer_y,
-         array_agg(e.killer_z ORDER BY e.ord) AS killer_z, array_agg(e.victim_x ORDER BY e.ord) AS victim_x,
-         array_agg(e.victim_y ORDER BY e.ord) AS victim_y, array_agg(e.victim_z ORDER BY e.ord) AS victim_z,
+         array_agg(e.victim_x - COALESCE(e.xn, 0) ORDER BY e.ord) AS victim_dx,
+         array_agg(e.victim_y - COALESCE(e.yn, 0) ORDER BY e.ord) AS victim_dy,
+         array_agg(e.victim_z - COALESCE(e.zn, 0) ORDER BY e.ord) AS victim_dz,
+         array_agg(e.killer_x - COALESCE(e.victim_x, 0) ORDER BY e.ord) AS killer_dx,
+         array_agg(e.killer_y - COALESCE(e.victim_y, 0) ORDER BY e.ord) AS killer_dy,
+         array_agg(e.killer_z - COALESCE(e.victim_z, 0) ORDER BY e.ord) AS killer_dz,
          array_agg(e.kill_distance ORDER BY e.ord) AS kill_distance,
          array_agg(e.killer_side ORDER BY e.ord) AS killer_side, array_agg(e.victim_side ORDER BY e.ord) AS victim_side
   FROM mig_engagement e
+  JOIN mig_count c ON c.round_id = e.round_id AND c.ord = e.ord
   JOIN mig_player tp ON tp.round_id = e.round_id AND tp.pid = e.target_pid
   LEFT JOIN mig_player kp ON kp.round_id = e.round_id AND kp.pid = e.killer_pid
-  WHERE e.round_id = r.round_id
-) e ON true
-LEFT JOIN LATERAL (
-  SELECT array_agg(e.ord ORDER BY e.ord, l.list, l.k) AS eng, array_agg(l.list ORDER BY e.ord, l.list, l.k) AS list,
-         array_agg(g.pos ORDER BY e.ord, l.list, l.k) AS player
-  FROM mig_engagement e
-  CROSS JOIN LATERAL (SELECT 1::smallint, guid, k FROM unnest(e.killer_allies) WITH ORDINALITY u(guid, k)
-                UNION ALL SELECT 2::smallint, guid, k FROM unnest(e.killer_enemies) WITH ORDINALITY u(guid, k)
-                UNION ALL SELECT 3::smallint, guid, k FROM unnest(e.victim_allies) WITH ORDINALITY u(guid, k)
-                UNION ALL SELECT 4::smallint, guid, k FROM unnest(e.victim_enemies) WITH ORDINALITY u(guid, k)) l(list, guid, k)
-  JOIN mig_guid g ON g.round_id = e.round_id AND g.player_guid = l.guid
-  WHERE e.round_id = r.round_id
-) n ON true
-LEFT JOIN LATERAL (
-  SELECT array_agg(m.ord ORDER BY m.att_ord) AS eng, array_agg(pp.pos ORDER BY m.att_ord) AS player,
-         array_agg(array_position(ARRAY['AXIS', 'ALLIES', 'SPECTATOR'], m.a->>'team')::smallint ORDER BY m.att_ord) AS team,
-         array_agg((m.a->>'damage')::integer ORDER BY m.att_ord) AS damage,
-         array_agg((m.a->>'hits')::integer ORDER BY m.att_ord) AS hits,
-         array_agg((m.a->>'first_ms')::integer - e.start_ms ORDER BY m.att_ord) AS first_ms,
-         array_agg((m.a->>'last_ms')::integer - e.start_ms ORDER BY m.att_ord) AS last_ms,
-         array_agg((m.a->>'got_kill')::boolean ORDER BY m.att_ord) AS got_kill
-  FROM mig_attacker m
-  JOIN mig_engagement e ON e.round_id = m.round_id AND e.ord = m.ord
-  JOIN mig_player pp ON pp.round_id = m.round_id AND pp.pid = (m.a->>'pid')::integer
-  WHERE m.round_id = r.round_id
-) a ON true
-LEFT JOIN LATERAL (
-  SELECT array_agg(m.att_ord ORDER BY m.att_ord, wk.key::integer) AS attacker,
-         array_agg(wk.key::smallint ORDER BY m.att_ord, wk.key::integer) AS mod,
-         array_agg(wk.value::integer ORDER BY m.att_ord, wk.key::integer) AS hits
-  FROM mig_attacker m, jsonb_each_text(m.a->'weapons') wk
-  WHERE m.round_id = r.round_id
-) w ON true
-LEFT JOIN LATERAL (
-  SELECT array_agg(e.ord ORDER BY e.ord, c.k) AS eng, array_agg(ga.pos ORDER BY e.ord, c.k) AS a,
-         array_agg(gb.pos ORDER BY e.ord, c.k) AS b,
-         array_agg((c.p->>'delay_ms')::integer ORDER BY e.ord, c.k) AS delay_ms
-  FROM mig_engagement e
-  CROSS JOIN LATERAL jsonb_array_elements(e.crossfire_pairs) WITH ORDINALITY c(p, k)
-  JOIN mig_guid ga ON ga.round_id = e.round_id AND ga.player_guid = c.p->>'a'
-  JOIN mig_guid gb ON gb.round_id = e.round_id AND gb.player_guid = c.p->>'b'
-  WHERE e.round_id = r.round_id AND e.crossfire_pairs IS NOT NULL
-) x ON true
-LEFT JOIN LATERAL (
-  SELECT array_agg(e.ord ORDER BY e.ord, q.k) AS eng,
-         array_agg((q.p->>0)::integer - e.start_ms ORDER BY e.ord, q.k) AS t_ms,
-         array_agg((q.p->>1)::integer ORDER BY e.ord, q.k) AS x,
-         array_agg((q.p->>2)::integer ORDER BY e.ord, q.k) AS y,
-         array_agg((q.p->>3)::integer ORDER BY e.ord, q.k) AS z,
-         array_agg(array_position(ARRAY['start', 'hit', 'sample', 'death', 'escape'], q.p->>4)::smallint ORDER BY e.ord, q.k) AS event
-  FROM mig_engagement e, jsonb_array_elements(e.position_path) WITH ORDINALITY q(p, k)
-  WHERE e.round_id = r.round_id
-) pt ON true
-WHERE r.archived_at IS NULL;
+  GROUP BY e.round_id
+) e USING (round_id)
+LEFT JOIN (
+  SELECT round_id, array_agg(list ORDER BY ord, list, k) AS list, array_agg(pos ORDER BY ord, list, k) AS player
+  FROM mig_near GROUP BY round_id
+) n USING (round_id)
+LEFT JOIN (
+  SELECT m.round_id, array_agg(m.pos ORDER BY m.ord, m.k) AS player,
+         array_agg(array_position(ARRAY['AXIS', 'ALLIES', 'SPECTATOR'], m.a->>'team')::smallint ORDER BY m.ord, m.k) AS team,
+         array_agg((m.a->>'damage')::integer ORDER BY m.ord, m.k) AS damage,
+         array_agg((m.a->>'hits')::integer ORDER BY m.ord, m.k) AS hits,
+         array_agg((m.a->>'first_ms')::integer - m.start_ms ORDER BY m.ord, m.k) AS first_ms,
+         array_agg((m.a->>'last_ms')::integer - m.start_ms ORDER BY m.ord, m.k) AS last_ms,
+         array_agg((m.a->>'got_kill')::boolean ORDER BY m.ord, m.k) AS got_kill,
+         array_agg((SELECT count(*) FROM jsonb_object_keys(m.a->'weapons'))::smallint ORDER BY m.ord, m.k) AS weapons
+  FROM mig_attacker m GROUP BY m.round_id
+) a USING (round_id)
+LEFT JOIN (
+  SELECT m.round_id, array_agg(wk.key::smallint ORDER BY m.ord, m.k, wk.key::integer) AS mod,
+         array_agg(wk.value::integer ORDER BY m.ord, m.k, wk.key::integer) AS hits
+  FROM mig_attacker m CROSS JOIN LATERAL jsonb_each_text(m.a->'weapons') wk
+  GROUP BY m.round_id
+) w USING (round_id)
+LEFT JOIN (
+  SELECT round_id, array_agg(a ORDER BY ord, k) AS a, array_agg(b ORDER BY ord, k) AS b,
+         array_agg(delay_ms ORDER BY ord, k) AS delay_ms
+  FROM mig_pair GROUP BY round_id
+) x USING (round_id)
+LEFT JOIN (
+  SELECT round_id, array_agg(dt ORDER BY ord, k) AS dt, array_agg(dx ORDER BY ord, k) AS dx,
+         array_agg(dy ORDER BY ord, k) AS dy, array_agg(dz ORDER BY ord, k) AS dz,
+         array_agg(event ORDER BY ord, k) AS event
+  FROM mig_point GROUP BY round_id
+) pt USING (round_id);
 
 DROP VIEW kill_context;
 DROP TABLE combat_engagement;
@@ -270,8 +317,8 @@ FROM round_detail d,
             d.player_class, d.player_first_seen_ms, d.player_last_seen_ms)
        AS p(pid, slot, player_guid, player_name, is_bot, team, class, first_seen_ms, last_seen_ms);
 
--- One row per engagement. Everything of a round is unnested once and joined on the ordinals, so
--- reading a round costs a few hash joins over its own arrays.
+-- One row per engagement, decoded from round_detail. Each group of a round is unnested once and
+-- joined on the engagement's position, so reading a round costs a few hash joins over its own arrays.
 CREATE VIEW combat_engagement AS
 SELECT d.round_id, x.*
 FROM round_detail d
@@ -279,39 +326,50 @@ CROSS JOIN LATERAL (
   WITH pl AS (
     SELECT * FROM unnest(d.player_pid, d.player_guid) WITH ORDINALITY AS p(pid, guid, pos)
   ),
-  starts AS (
-    SELECT * FROM unnest(d.eng_start_ms) WITH ORDINALITY AS s(start_ms, eng)
+  eng AS (
+    SELECT * FROM unnest(d.eng_start_ms, d.eng_x, d.eng_y, d.eng_z) WITH ORDINALITY AS s(start_ms, x0, y0, z0, ord)
+  ),
+  wpn AS (
+    SELECT w.attacker, jsonb_object_agg(w.mod::text, w.hits) AS weapons
+    FROM unnest(proximity_parents(d.att_weapon_count), d.wpn_mod, d.wpn_hits) AS w(attacker, mod, hits)
+    GROUP BY w.attacker
   ),
   att AS (
     SELECT a.eng, count(*) AS n,
            jsonb_agg(jsonb_build_object('pid', pl.pid, 'guid', pl.guid, 'team', proximity_team_name(a.team),
                        'damage', a.damage, 'hits', a.hits, 'first_ms', s.start_ms + a.first_ms,
-                       'last_ms', s.start_ms + a.last_ms,
-                       'got_kill', a.got_kill, 'weapons', COALESCE(w.weapons, '{}'::jsonb)) ORDER BY a.ord) AS attackers
-    FROM unnest(d.att_engagement, d.att_player, d.att_team, d.att_damage, d.att_hits, d.att_first_ms,
-                d.att_last_ms, d.att_got_kill) WITH ORDINALITY
+                       'last_ms', s.start_ms + a.last_ms, 'got_kill', a.got_kill,
+                       'weapons', COALESCE(wpn.weapons, '{}'::jsonb)) ORDER BY a.ord) AS attackers
+    FROM unnest(proximity_parents(d.eng_attacker_count), d.att_player, d.att_team, d.att_damage, d.att_hits,
+                d.att_first_ms, d.att_last_ms, d.att_got_kill) WITH ORDINALITY
            AS a(eng, player, team, damage, hits, first_ms, last_ms, got_kill, ord)
     JOIN pl ON pl.pos = a.player
-    JOIN starts s ON s.eng = a.eng
-    LEFT JOIN (SELECT attacker, jsonb_object_agg(mod::text, hits) AS weapons
-               FROM unnest(d.wpn_attacker, d.wpn_mod, d.wpn_hits) AS w(attacker, mod, hits)
-               GROUP BY attacker) w ON w.attacker = a.ord
+    JOIN eng s ON s.ord = a.eng
+    LEFT JOIN wpn ON wpn.attacker = a.ord
     GROUP BY a.eng
   ),
   xf AS (
     SELECT c.eng, jsonb_agg(jsonb_build_object('a', pa.guid, 'b', pb.guid, 'delay_ms', c.delay_ms) ORDER BY c.ord) AS pairs
-    FROM unnest(d.xf_engagement, d.xf_a, d.xf_b, d.xf_delay_ms) WITH ORDINALITY AS c(eng, a, b, delay_ms, ord)
+    FROM unnest(proximity_parents(d.eng_pair_count), d.xf_a, d.xf_b, d.xf_delay_ms) WITH ORDINALITY
+           AS c(eng, a, b, delay_ms, ord)
     JOIN pl pa ON pa.pos = c.a
     JOIN pl pb ON pb.pos = c.b
     GROUP BY c.eng
   ),
+  point AS (   -- absolute points: the running sums of the differences
+    SELECT q.eng, q.ord, q.event,
+           s.start_ms + sum(q.dt) OVER w AS t, s.x0 + sum(q.dx) OVER w AS x,
+           s.y0 + sum(q.dy) OVER w AS y, s.z0 + sum(q.dz) OVER w AS z
+    FROM unnest(proximity_parents(d.eng_point_count), d.path_dt_ms, d.path_dx, d.path_dy, d.path_dz, d.path_event)
+           WITH ORDINALITY AS q(eng, dt, dx, dy, dz, event, ord)
+    JOIN eng s ON s.ord = q.eng
+    WINDOW w AS (PARTITION BY q.eng ORDER BY q.ord)
+  ),
   path AS (
-    SELECT q.eng, jsonb_agg(jsonb_build_array(s.start_ms + q.t_ms, q.x, q.y, q.z, proximity_path_event_name(q.event))
-                            ORDER BY q.ord) AS points
-    FROM unnest(d.path_engagement, d.path_t_ms, d.path_x, d.path_y, d.path_z, d.path_event) WITH ORDINALITY
-           AS q(eng, t_ms, x, y, z, event, ord)
-    JOIN starts s ON s.eng = q.eng
-    GROUP BY q.eng
+    SELECT eng, jsonb_agg(jsonb_build_array(t, x, y, z, proximity_path_event_name(event)) ORDER BY ord) AS points,
+           (array_agg(x ORDER BY ord DESC))[1] AS last_x, (array_agg(y ORDER BY ord DESC))[1] AS last_y,
+           (array_agg(z ORDER BY ord DESC))[1] AS last_z
+    FROM point GROUP BY eng
   ),
   near AS (
     SELECT nb.eng,
@@ -319,11 +377,12 @@ CROSS JOIN LATERAL (
            array_agg(pl.guid ORDER BY nb.ord) FILTER (WHERE nb.list = 2) AS killer_enemies,
            array_agg(pl.guid ORDER BY nb.ord) FILTER (WHERE nb.list = 3) AS victim_allies,
            array_agg(pl.guid ORDER BY nb.ord) FILTER (WHERE nb.list = 4) AS victim_enemies
-    FROM unnest(d.near_engagement, d.near_list, d.near_player) WITH ORDINALITY AS nb(eng, list, player, ord)
+    FROM unnest(proximity_parents(d.eng_near_count), d.near_list, d.near_player) WITH ORDINALITY
+           AS nb(eng, list, player, ord)
     JOIN pl ON pl.pos = nb.player
     GROUP BY nb.eng
   )
-  SELECT e.engagement_id, e.start_ms, e.start_ms + e.duration_ms AS end_ms,
+  SELECT (e.ord + e.id_offset)::integer AS engagement_id, e.start_ms, e.start_ms + e.duration_ms AS end_ms,
          tp.pid AS target_pid, tp.guid COLLATE "C" AS target_guid, proximity_team_name(e.target_team) AS target_team,
          proximity_class_name(e.target_class) AS target_class, proximity_outcome_name(e.outcome) AS outcome,
          e.end_mod, kp.pid AS killer_pid, kp.guid COLLATE "C" AS killer_guid, e.damage, e.hits,
@@ -331,20 +390,27 @@ CROSS JOIN LATERAL (
          xf.pairs AS crossfire_pairs,
          COALESCE(att.attackers, '[]'::jsonb) AS attackers,
          COALESCE(path.points, '[]'::jsonb) AS position_path,
-         e.kill_weapon, e.killer_x, e.killer_y, e.killer_z, e.victim_x, e.victim_y, e.victim_z, e.kill_distance,
+         e.kill_weapon,
+         e.killer_dx + COALESCE(e.victim_dx + COALESCE(path.last_x, 0), 0) AS killer_x,
+         e.killer_dy + COALESCE(e.victim_dy + COALESCE(path.last_y, 0), 0) AS killer_y,
+         e.killer_dz + COALESCE(e.victim_dz + COALESCE(path.last_z, 0), 0) AS killer_z,
+         e.victim_dx + COALESCE(path.last_x, 0) AS victim_x,
+         e.victim_dy + COALESCE(path.last_y, 0) AS victim_y,
+         e.victim_dz + COALESCE(path.last_z, 0) AS victim_z,
+         e.kill_distance,
          CASE WHEN e.killer_side IS NOT NULL THEN COALESCE(near.killer_allies, '{}') END AS killer_allies,
          CASE WHEN e.killer_side IS NOT NULL THEN COALESCE(near.killer_enemies, '{}') END AS killer_enemies,
          CASE WHEN e.killer_side IS NOT NULL THEN COALESCE(near.victim_allies, '{}') END AS victim_allies,
          CASE WHEN e.killer_side IS NOT NULL THEN COALESCE(near.victim_enemies, '{}') END AS victim_enemies,
          e.killer_side, e.victim_side,
          CASE WHEN e.killer_side IS NOT NULL THEN e.killer_side || 'v' || e.victim_side END AS engagement_type
-  FROM unnest(d.eng_id, d.eng_start_ms, d.eng_duration_ms, d.eng_target, d.eng_target_team, d.eng_target_class,
-              d.eng_outcome, d.eng_end_mod, d.eng_killer, d.eng_damage, d.eng_hits, d.eng_is_crossfire,
-              d.eng_crossfire_delay_ms, d.kill_weapon, d.killer_x, d.killer_y, d.killer_z, d.victim_x,
-              d.victim_y, d.victim_z, d.kill_distance, d.killer_side, d.victim_side) WITH ORDINALITY
-         AS e(engagement_id, start_ms, duration_ms, target, target_team, target_class, outcome, end_mod, killer,
-              damage, hits, is_crossfire, crossfire_delay_ms, kill_weapon, killer_x, killer_y, killer_z,
-              victim_x, victim_y, victim_z, kill_distance, killer_side, victim_side, ord)
+  FROM unnest(d.eng_id_offset, d.eng_start_ms, d.eng_duration_ms, d.eng_target, d.eng_target_team,
+              d.eng_target_class, d.eng_outcome, d.eng_end_mod, d.eng_killer, d.eng_damage, d.eng_hits,
+              d.eng_is_crossfire, d.eng_crossfire_delay_ms, d.kill_weapon, d.victim_dx, d.victim_dy, d.victim_dz,
+              d.killer_dx, d.killer_dy, d.killer_dz, d.kill_distance, d.killer_side, d.victim_side) WITH ORDINALITY
+         AS e(id_offset, start_ms, duration_ms, target, target_team, target_class, outcome, end_mod, killer,
+              damage, hits, is_crossfire, crossfire_delay_ms, kill_weapon, victim_dx, victim_dy, victim_dz,
+              killer_dx, killer_dy, killer_dz, kill_distance, killer_side, victim_side, ord)
   JOIN pl tp ON tp.pos = e.target
   LEFT JOIN pl kp ON kp.pos = e.killer
   LEFT JOIN att ON att.eng = e.ord

@@ -21,20 +21,27 @@ export type RoundDetail = Record<string, Column>;
 const COLUMNS = [
   'player_pid', 'player_slot', 'player_guid', 'player_name', 'player_is_bot', 'player_team', 'player_class',
   'player_first_seen_ms', 'player_last_seen_ms',
-  'eng_id', 'eng_start_ms', 'eng_duration_ms', 'eng_target', 'eng_target_team', 'eng_target_class', 'eng_outcome',
-  'eng_end_mod', 'eng_killer', 'eng_damage', 'eng_hits', 'eng_is_crossfire', 'eng_crossfire_delay_ms',
-  'kill_weapon', 'killer_x', 'killer_y', 'killer_z', 'victim_x', 'victim_y', 'victim_z', 'kill_distance',
+  'eng_id_offset', 'eng_start_ms', 'eng_duration_ms', 'eng_target', 'eng_target_team', 'eng_target_class',
+  'eng_outcome', 'eng_end_mod', 'eng_killer', 'eng_damage', 'eng_hits', 'eng_is_crossfire', 'eng_crossfire_delay_ms',
+  'eng_attacker_count', 'eng_pair_count', 'eng_point_count', 'eng_near_count', 'eng_x', 'eng_y', 'eng_z',
+  'kill_weapon', 'victim_dx', 'victim_dy', 'victim_dz', 'killer_dx', 'killer_dy', 'killer_dz', 'kill_distance',
   'killer_side', 'victim_side',
-  'near_engagement', 'near_list', 'near_player',
-  'att_engagement', 'att_player', 'att_team', 'att_damage', 'att_hits', 'att_first_ms', 'att_last_ms', 'att_got_kill',
-  'wpn_attacker', 'wpn_mod', 'wpn_hits',
-  'xf_engagement', 'xf_a', 'xf_b', 'xf_delay_ms',
-  'path_engagement', 'path_t_ms', 'path_x', 'path_y', 'path_z', 'path_event',
+  'near_list', 'near_player',
+  'att_player', 'att_team', 'att_damage', 'att_hits', 'att_first_ms', 'att_last_ms', 'att_got_kill', 'att_weapon_count',
+  'wpn_mod', 'wpn_hits',
+  'xf_a', 'xf_b', 'xf_delay_ms',
+  'path_dt_ms', 'path_dx', 'path_dy', 'path_dz', 'path_event',
 ] as const;
 
 /**
- * @param keyOf the player key (guid) of a player line
- * @param sides killer and victim side of a killed engagement (as stored in the engagement rows)
+ * Encoding (what keeps the row small once PostgreSQL compresses it: small, repetitive numbers):
+ * - children (attackers, their weapons, pairs, path points, nearby players) follow their engagement
+ *   (or attacker) in order; the parent stores how many it has (eng_*_count, att_weapon_count);
+ * - eng_id_offset = engagement id − its position (0 for ids 1, 2, 3, …);
+ * - path points are differences to the previous point; the first point's "previous" is the
+ *   engagement start (time) and its anchor eng_x/y/z, which is the first point itself;
+ * - the victim position is the difference to the last path point (to 0 without a path), the killer
+ *   position the difference to the victim position (to 0 without one).
  */
 export function roundDetail(
   file: RoundFile,
@@ -59,12 +66,13 @@ export function roundDetail(
   });
   // Callers have already resolved every pid (roundRows rejects unknown ones).
   const pos = (pid: number): number => position.get(pid)!;
+  const diff = (v: number | null | undefined, base: number | null | undefined): number | null =>
+    v === null || v === undefined ? null : v - (base ?? 0);
 
   const engagements = [...file.engagements].sort((a, b) => a.id - b.id);
   engagements.forEach((e, i) => {
-    const ord = i + 1;
     const start = e.startMs;
-    d.eng_id.push(e.id);
+    d.eng_id_offset.push(e.id - (i + 1));
     d.eng_start_ms.push(start);
     d.eng_duration_ms.push(e.endMs - start);
     d.eng_target.push(pos(e.target));
@@ -77,31 +85,50 @@ export function roundDetail(
     d.eng_hits.push(e.hits);
     d.eng_is_crossfire.push(e.crossfire);
     d.eng_crossfire_delay_ms.push(e.crossfireDelayMs);
+    d.eng_attacker_count.push(e.attackers.length);
+    d.eng_pair_count.push(e.crossfirePairs.length);
+    d.eng_point_count.push(e.path.length);
+
+    const first = e.path[0];
+    d.eng_x.push(first?.x ?? null);
+    d.eng_y.push(first?.y ?? null);
+    d.eng_z.push(first?.z ?? null);
+    let prev = { t: start, x: first?.x ?? 0, y: first?.y ?? 0, z: first?.z ?? 0 };
+    for (const p of e.path) {
+      d.path_dt_ms.push(p.t - prev.t);
+      d.path_dx.push(p.x - prev.x);
+      d.path_dy.push(p.y - prev.y);
+      d.path_dz.push(p.z - prev.z);
+      d.path_event.push(code(PATH_EVENTS, p.event));
+      prev = p;
+    }
+    const last = e.path.length ? prev : null;
 
     const k = e.kill;
     const s = sides(e);
     d.kill_weapon.push(k?.weapon ?? null);
-    d.killer_x.push(k?.killerPos?.x ?? null);
-    d.killer_y.push(k?.killerPos?.y ?? null);
-    d.killer_z.push(k?.killerPos?.z ?? null);
-    d.victim_x.push(k?.victimPos?.x ?? null);
-    d.victim_y.push(k?.victimPos?.y ?? null);
-    d.victim_z.push(k?.victimPos?.z ?? null);
+    d.victim_dx.push(diff(k?.victimPos?.x, last?.x));
+    d.victim_dy.push(diff(k?.victimPos?.y, last?.y));
+    d.victim_dz.push(diff(k?.victimPos?.z, last?.z));
+    d.killer_dx.push(diff(k?.killerPos?.x, k?.victimPos?.x));
+    d.killer_dy.push(diff(k?.killerPos?.y, k?.victimPos?.y));
+    d.killer_dz.push(diff(k?.killerPos?.z, k?.victimPos?.z));
     d.kill_distance.push(k?.distance ?? null);
     d.killer_side.push(s ? s[0] : null);
     d.victim_side.push(s ? s[1] : null);
+    let near = 0;
     if (k) {
       NEAR_LISTS.forEach((list, li) => {
         for (const pid of k[list]) {
-          d.near_engagement.push(ord);
           d.near_list.push(li + 1);
           d.near_player.push(pos(pid));
+          near++;
         }
       });
     }
+    d.eng_near_count.push(near);
 
     for (const a of e.attackers) {
-      d.att_engagement.push(ord);
       d.att_player.push(pos(a.pid));
       d.att_team.push(code(TEAMS, a.team));
       d.att_damage.push(a.damage);
@@ -109,27 +136,18 @@ export function roundDetail(
       d.att_first_ms.push(a.firstHitMs - start);
       d.att_last_ms.push(a.lastHitMs - start);
       d.att_got_kill.push(a.gotKill);
-      const attacker = d.att_engagement.length;
       // Object.entries lists integer keys in ascending order: the order the view's jsonb object has.
-      for (const [mod, hits] of Object.entries(a.weapons)) {
-        d.wpn_attacker.push(attacker);
+      const weapons = Object.entries(a.weapons);
+      d.att_weapon_count.push(weapons.length);
+      for (const [mod, hits] of weapons) {
         d.wpn_mod.push(Number(mod));
         d.wpn_hits.push(hits);
       }
     }
     for (const p of e.crossfirePairs) {
-      d.xf_engagement.push(ord);
       d.xf_a.push(pos(p.a));
       d.xf_b.push(pos(p.b));
       d.xf_delay_ms.push(p.delayMs);
-    }
-    for (const p of e.path) {
-      d.path_engagement.push(ord);
-      d.path_t_ms.push(p.t - start);
-      d.path_x.push(p.x);
-      d.path_y.push(p.y);
-      d.path_z.push(p.z);
-      d.path_event.push(code(PATH_EVENTS, p.event));
     }
   });
   return d;
