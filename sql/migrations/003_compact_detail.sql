@@ -114,7 +114,10 @@ CREATE TABLE round_detail (
   path_dx                integer[] NOT NULL,
   path_dy                integer[] NOT NULL,
   path_dz                integer[] NOT NULL,
-  path_event             smallint[] NOT NULL  -- proximity_path_event_name()
+  path_event             smallint[] NOT NULL, -- proximity_path_event_name()
+  -- the file's heatmap cells, as in round_heatmap before (NULL: section not captured)
+  kill_gx integer[], kill_gy integer[], kill_axis integer[], kill_allies integer[],
+  move_gx integer[], move_gy integer[], move_traversal integer[], move_combat integer[], move_escape integer[]
 );
 
 -- Compressed in the row, moved to the TOAST table only when the row cannot fit a page otherwise:
@@ -300,13 +303,28 @@ LEFT JOIN (
   FROM mig_point GROUP BY round_id
 ) pt USING (round_id);
 
+UPDATE round_detail d
+   SET kill_gx = h.kill_gx, kill_gy = h.kill_gy, kill_axis = h.kill_axis, kill_allies = h.kill_allies,
+       move_gx = h.move_gx, move_gy = h.move_gy, move_traversal = h.move_traversal,
+       move_combat = h.move_combat, move_escape = h.move_escape
+  FROM round_heatmap h
+ WHERE h.round_id = d.round_id;
+
 DROP VIEW kill_context;
 DROP TABLE combat_engagement;
 DROP TABLE round_player;
+-- Rows of ~2 kB were stored uncompressed (PostgreSQL compresses rows from ~2 kB): inside round_detail
+-- the cells are compressed with the rest of the round.
+DROP TABLE round_heatmap;
 
 -- ---------------------------------------------------------------------------------------------
 -- The detail as rows: the old tables' columns, computed from round_detail
 -- ---------------------------------------------------------------------------------------------
+
+CREATE VIEW round_heatmap AS
+SELECT round_id, kill_gx, kill_gy, kill_axis, kill_allies, move_gx, move_gy, move_traversal, move_combat,
+       move_escape
+FROM round_detail;
 
 CREATE VIEW round_player AS
 SELECT d.round_id, p.pid, p.slot, p.player_guid COLLATE "C" AS player_guid, p.player_name, p.is_bot,
@@ -534,12 +552,11 @@ BEGIN
   IF cardinality(v_rounds) > 0 THEN
     PERFORM proximity_merge_rounds(v_rounds, true);
   END IF;
-  SELECT COALESCE(sum(cardinality(eng_id)), 0), COALESCE(sum(cardinality(player_pid)), 0)
+  SELECT COALESCE(sum(cardinality(eng_start_ms)), 0), COALESCE(sum(cardinality(player_pid)), 0)
     INTO v_engagements, v_players
     FROM round_detail WHERE round_id = ANY (v_rounds);
   DELETE FROM round_detail WHERE round_id = ANY (v_rounds);
-  DELETE FROM round_heatmap WHERE round_id = ANY (v_rounds);
-  GET DIAGNOSTICS v_heatmaps = ROW_COUNT;
+  GET DIAGNOSTICS v_heatmaps = ROW_COUNT;  -- one heatmap (row of the round_heatmap view) per round
   UPDATE round SET archived_at = now() WHERE round_id = ANY (v_rounds);
   RETURN jsonb_build_object('rounds', cardinality(v_rounds), 'combat_engagement', v_engagements,
                             'round_player', v_players, 'round_heatmap', v_heatmaps);
@@ -547,8 +564,8 @@ END
 $$;
 
 -- Seed v2: SELECT * FROM proximity_data_stats(); rows and bytes (table + indexes + TOAST) per table.
--- combat_engagement and round_player are views over round_detail: their rows are counted, their bytes
--- are round_detail's (total_bytes NULL, so that summing total_bytes counts every byte once).
+-- combat_engagement, round_player and round_heatmap are views over round_detail: their rows are
+-- counted, their bytes are round_detail's (total_bytes NULL, so that summing total_bytes counts every byte once).
 CREATE OR REPLACE FUNCTION proximity_data_stats()
 RETURNS TABLE (table_name text, row_count bigint, total_bytes bigint)
 LANGUAGE plpgsql STABLE AS $$
@@ -556,7 +573,7 @@ DECLARE
   t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['round', 'imported_file', 'player', 'player_name_history', 'round_detail',
-                           'round_heatmap', 'player_teamplay_stats', 'player_weapon_stats', 'crossfire_pairs',
+                           'player_teamplay_stats', 'player_weapon_stats', 'crossfire_pairs',
                            'teammate_pair_stats', 'map_kill_heatmap', 'map_movement_heatmap',
                            'engagement_daily_stats', 'player_map_stats', 'player_outcome_stats',
                            'player_teamplay_stats_baseline', 'player_weapon_stats_baseline',
@@ -571,10 +588,13 @@ BEGIN
   END LOOP;
   table_name := 'combat_engagement';
   total_bytes := NULL;
-  SELECT COALESCE(sum(cardinality(eng_id)), 0) INTO row_count FROM round_detail;
+  SELECT COALESCE(sum(cardinality(eng_start_ms)), 0) INTO row_count FROM round_detail;
   RETURN NEXT;
   table_name := 'round_player';
   SELECT COALESCE(sum(cardinality(player_pid)), 0) INTO row_count FROM round_detail;
+  RETURN NEXT;
+  table_name := 'round_heatmap';
+  SELECT count(*) INTO row_count FROM round_detail;
   RETURN NEXT;
 END
 $$;
@@ -667,12 +687,9 @@ BEGIN
 
   -- the round's detail as one row (round_detail); the payload's "detail" has one key per column
   INSERT INTO round_detail
-  SELECT * FROM jsonb_populate_record(NULL::round_detail, p_file->'detail' || jsonb_build_object('round_id', v_round));
+  SELECT * FROM jsonb_populate_record(NULL::round_detail,
+    (p_file->'detail') || (p_file->'heatmap') || jsonb_build_object('round_id', v_round));
 
-  INSERT INTO round_heatmap
-  SELECT v_round, x.kill_gx, x.kill_gy, x.kill_axis, x.kill_allies, x.move_gx, x.move_gy,
-      x.move_traversal, x.move_combat, x.move_escape
-  FROM jsonb_populate_record(NULL::round_heatmap, p_file->'heatmap') AS x;
 
 %s
   RETURN jsonb_build_object('status', 'imported', 'round_id', v_round);

@@ -172,7 +172,6 @@ for (const make of await freshDatabases()) {
               // The mutation happened to keep the file valid: undo it so the next run starts equal.
               await store.transaction(async (tx) => {
                 await tx.query('DELETE FROM round_detail WHERE round_id = $1', [out.roundId]);
-                await tx.query('DELETE FROM round_heatmap WHERE round_id = $1', [out.roundId]);
                 await tx.query('DELETE FROM imported_file WHERE round_id = $1', [out.roundId]);
                 await tx.query('DELETE FROM round WHERE round_id = $1', [out.roundId]);
               });
