@@ -600,37 +600,30 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------------------------
--- Import of one round, now writing round_detail (and the two new aggregates)
+-- Import: files in batches
 -- ---------------------------------------------------------------------------------------------
 
--- (Re)defines proximity_import_round(jsonb). The aggregate upserts are generated from the catalog
--- here, once, and compiled into the function as static SQL (a plan cache instead of re-planning
--- generated SQL on every file). A migration that changes an aggregate's columns must call this again.
---
--- p_file: {"identity", "sha256", "file_name", "size", "round": {…RoundRow}, "players": […],
---          "names": […], "detail": {<round_detail column>: […]}, "heatmap": {…},
---          "contrib": {"<aggregate>": [rows of that table]}} (src/store/import.ts builds it).
+-- The importer writes a batch of files in one transaction: each file under its own savepoint with
+-- proximity_import_round (round, ledger, detail), then ONE proximity_merge_import call adds the
+-- players, names and aggregate contributions of the files that were imported, summed by the
+-- importer (src/store/import.ts). A file still commits whole or not at all, and aggregates are
+-- touched once per batch instead of once per file (most keys, such as a pair of players or a
+-- heatmap cell, recur in every round).
+DROP FUNCTION proximity_import_round(jsonb);
+DROP FUNCTION proximity_define_import();
+
+-- p_file: {"identity", "sha256", "file_name", "size", "round": {…RoundRow}, "detail": {<round_detail
+--          column>: […]}, "heatmap": {<heatmap column>: […]}} (src/store/import.ts builds it).
 -- Returns {"status": "imported" | "duplicate" | "changed" | "same_content", "round_id", "file_name",
 --          "sha256"}; "changed" = the identity is known with other content (the caller rejects).
-CREATE OR REPLACE FUNCTION proximity_define_import() RETURNS void LANGUAGE plpgsql AS $define$
-DECLARE
-  v_merges text := '';
-  a record;
-BEGIN
-  FOR a IN SELECT * FROM proximity_aggregate ORDER BY position LOOP
-    v_merges := v_merges || format(E'  IF jsonb_array_length(p_file->''contrib''->%L) > 0 THEN\n    %s;\n  END IF;\n',
-      a.aggregate::text,
-      proximity_merge_sql(a.aggregate, format('jsonb_populate_recordset(NULL::%s, p_file->''contrib''->%L)', a.aggregate, a.aggregate::text)));
-  END LOOP;
-  EXECUTE format($fn$
-CREATE OR REPLACE FUNCTION proximity_import_round(p_file jsonb) RETURNS jsonb LANGUAGE plpgsql AS $body$
+CREATE FUNCTION proximity_import_round(p_file jsonb) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_r jsonb := p_file->'round';
   v_prev record;
   v_round integer;
 BEGIN
   -- The commit need not wait for the WAL flush: if the server itself crashes right after, the whole
-  -- file's transaction is lost (never half of it) and the next import run simply imports it again.
+  -- batch's transaction is lost (never part of a file) and the next import run simply imports it again.
   -- This shortens the time the aggregate rows stay locked against parallel importers.
   PERFORM set_config('synchronous_commit', 'off', true);
   PERFORM pg_advisory_xact_lock_shared(proximity_lock_key());
@@ -666,9 +659,39 @@ BEGIN
   INSERT INTO imported_file (content_sha256, round_id, file_name, size_bytes)
   VALUES (p_file->>'sha256', v_round, p_file->>'file_name', (p_file->>'size')::integer);
 
+  INSERT INTO round_detail
+  SELECT * FROM jsonb_populate_record(NULL::round_detail,
+    (p_file->'detail') || (p_file->'heatmap') || jsonb_build_object('round_id', v_round));
+
+  RETURN jsonb_build_object('status', 'imported', 'round_id', v_round);
+END
+$$;
+
+-- (Re)defines proximity_merge_import(jsonb). The aggregate upserts are generated from the catalog
+-- here, once, and compiled into the function as static SQL (a plan cache instead of re-planning
+-- generated SQL on every batch). A migration that changes an aggregate's columns must call this again.
+--
+-- p_batch: {"players": [{player_guid, is_bot, name, first_seen, last_seen}], "names": [{player_guid,
+--           player_name, first_seen, last_seen, rounds}], "contrib": {"<aggregate>": [rows of that
+--           table]}}: what the batch's imported files add, already summed per key by the importer.
+-- Rows are merged in key order, the order every importer locks them in (no deadlocks).
+CREATE FUNCTION proximity_define_merge_import() RETURNS void LANGUAGE plpgsql AS $define$
+DECLARE
+  v_merges text := '';
+  a record;
+BEGIN
+  FOR a IN SELECT * FROM proximity_aggregate ORDER BY position LOOP
+    v_merges := v_merges || format(E'  IF jsonb_array_length(p_batch->''contrib''->%L) > 0 THEN\n    %s;\n  END IF;\n',
+      a.aggregate::text,
+      proximity_merge_sql(a.aggregate, format('jsonb_populate_recordset(NULL::%s, p_batch->''contrib''->%L)', a.aggregate, a.aggregate::text)));
+  END LOOP;
+  EXECUTE format($fn$
+CREATE OR REPLACE FUNCTION proximity_merge_import(p_batch jsonb) RETURNS void LANGUAGE plpgsql AS $body$
+BEGIN
   INSERT INTO player AS pl (player_guid, is_bot, last_name, first_seen, last_seen)
-  SELECT x.player_guid, x.is_bot, x.name, (v_r->>'roundStart')::timestamptz, (v_r->>'roundStart')::timestamptz
-  FROM jsonb_to_recordset(p_file->'players') AS x(player_guid text, is_bot boolean, name text)
+  SELECT x.player_guid, x.is_bot, x.name, x.first_seen, x.last_seen
+  FROM jsonb_to_recordset(p_batch->'players')
+         AS x(player_guid text, is_bot boolean, name text, first_seen timestamptz, last_seen timestamptz)
   ORDER BY x.player_guid COLLATE "C"
   ON CONFLICT (player_guid) DO UPDATE SET
     last_name = CASE WHEN EXCLUDED.last_seen >= pl.last_seen THEN EXCLUDED.last_name ELSE pl.last_name END,
@@ -677,26 +700,20 @@ BEGIN
     last_seen = GREATEST(pl.last_seen, EXCLUDED.last_seen);
 
   INSERT INTO player_name_history AS h (player_guid, player_name, first_seen, last_seen, rounds)
-  SELECT x.player_guid, x.player_name, (v_r->>'roundStart')::timestamptz, (v_r->>'roundStart')::timestamptz, 1
-  FROM jsonb_to_recordset(p_file->'names') AS x(player_guid text, player_name text)
+  SELECT x.player_guid, x.player_name, x.first_seen, x.last_seen, x.rounds
+  FROM jsonb_to_recordset(p_batch->'names')
+         AS x(player_guid text, player_name text, first_seen timestamptz, last_seen timestamptz, rounds integer)
   ORDER BY x.player_guid COLLATE "C", x.player_name COLLATE "C"
   ON CONFLICT (player_guid, player_name) DO UPDATE SET
     first_seen = LEAST(h.first_seen, EXCLUDED.first_seen),
     last_seen = GREATEST(h.last_seen, EXCLUDED.last_seen),
-    rounds = h.rounds + 1;
-
-  -- the round's detail as one row (round_detail); the payload's "detail" has one key per column
-  INSERT INTO round_detail
-  SELECT * FROM jsonb_populate_record(NULL::round_detail,
-    (p_file->'detail') || (p_file->'heatmap') || jsonb_build_object('round_id', v_round));
-
+    rounds = h.rounds + EXCLUDED.rounds;
 
 %s
-  RETURN jsonb_build_object('status', 'imported', 'round_id', v_round);
 END
 $body$
 $fn$, v_merges);
 END
 $define$;
 
-SELECT proximity_define_import();
+SELECT proximity_define_merge_import();

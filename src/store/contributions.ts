@@ -1,7 +1,7 @@
 /**
  * What one round adds to each forever aggregate, computed in memory from the rows being imported.
  *
- * This is the import's fast path. The SQL functions contrib_<agg>() in sql/migrations/002_functions.sql
+ * This is the import's fast path. The SQL functions contrib_<agg>() in sql/migrations/ (002, 003)
  * compute the same numbers from the stored detail rows (archive and rebuild use them); the two must
  * agree exactly, and test/store/aggregates.test.ts proves it (import, then rebuild from detail, then
  * compare). Any change to a definition here must be made there too, and in docs/SCHEMA.md.
@@ -338,4 +338,49 @@ export function contributions(rows: RoundRows): Contributions {
     map_movement_heatmap: mh.list(),
     engagement_daily_stats: daily.list(),
   };
+}
+
+/** Primary-key columns of each aggregate: rows with equal keys merge. */
+const KEYS: Record<keyof Contributions, readonly string[]> = {
+  player_teamplay_stats: ['player_guid'],
+  player_weapon_stats: ['player_guid', 'mod'],
+  crossfire_pairs: ['player1_guid', 'player2_guid'],
+  teammate_pair_stats: ['player1_guid', 'player2_guid'],
+  map_kill_heatmap: ['map_name', 'grid_size', 'grid_x', 'grid_y'],
+  map_movement_heatmap: ['map_name', 'grid_size', 'grid_x', 'grid_y'],
+  engagement_daily_stats: ['session_date', 'server_id', 'map_name', 'outcome', 'engagement_type'],
+  player_map_stats: ['player_guid', 'map_name'],
+  player_outcome_stats: ['player_guid', 'outcome'],
+};
+
+/**
+ * The contributions of several rounds as one set of rows per aggregate, merged by key exactly as
+ * the SQL merge does: sums added, min_* the least, max_* the greatest (NULL = none).
+ */
+export function mergeContributions(parts: readonly Contributions[]): Contributions {
+  const out = {} as Contributions;
+  for (const agg of Object.keys(KEYS) as (keyof Contributions)[]) {
+    const keys = KEYS[agg];
+    const merged = new Map<string, Row>();
+    for (const part of parts) {
+      for (const row of part[agg]) {
+        const k = keys.map((c) => row[c]).join('\u0000');
+        const prev = merged.get(k);
+        if (!prev) {
+          merged.set(k, { ...row });
+          continue;
+        }
+        for (const [c, v] of Object.entries(row)) {
+          if (keys.includes(c) || v === null) continue;
+          const p = prev[c] as number | null;
+          if (p === null) prev[c] = v;
+          else if (c.startsWith('min_')) prev[c] = Math.min(p, v as number);
+          else if (c.startsWith('max_')) prev[c] = Math.max(p, v as number);
+          else prev[c] = p + (v as number);
+        }
+      }
+    }
+    out[agg] = [...merged.values()];
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 /**
- * Idempotent import of round files: one transaction per file in which the round, the ledger, the
- * players, the detail rows and the aggregate updates commit together or not at all. The round
+ * Idempotent import of round files: the round, the ledger, the players, the detail and the aggregate
+ * updates of a file commit together or not at all (batches of files share a transaction, each file
+ * under its own savepoint). The round
  * identity decides duplicates (same identity + same content hash → 'duplicate', a no-op; same
  * identity + different hash → 'rejected'), serialised between importers by a transaction-scoped
  * advisory lock on the identity, with unique constraints as the backstop.
@@ -10,7 +11,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { RoundFileError, isRoundFileName, parseRoundFile } from '../format/reader.ts';
 import type { Store, StoreInternals } from './db.ts';
-import { contributions } from './contributions.ts';
+import { contributions, mergeContributions } from './contributions.ts';
 import { describeIdentity, identityKey, roundRows, RoundRowsError, type RoundRows } from './round-rows.ts';
 
 export interface ImportOutcome {
@@ -30,9 +31,18 @@ export interface ImportPathsOptions extends ImportOptions {
   onFile?: (o: ImportOutcome, done: number, total: number) => void;
 }
 
-/** All writes of one file happen in proximity_import_round (sql/migrations/002_functions.sql): one
- *  round trip per file, with the plans cached in the server. */
+/**
+ * Files are written in batches, one transaction per batch (sql/migrations/003_compact_detail.sql):
+ * each file under its own savepoint (round, ledger, detail: all of the file or none of it), then one
+ * merge of the players, names and aggregate contributions of the files that were imported. A batch
+ * that fails as a whole is retried, then written one file per transaction, so one bad file can never
+ * block the others.
+ */
 const IMPORT_SQL = 'SELECT proximity_import_round($1::jsonb) AS result';
+const MERGE_SQL = 'SELECT proximity_merge_import($1::jsonb)';
+
+/** Files per transaction: aggregates are merged once per batch (most of their keys recur every round). */
+export const IMPORT_BATCH_SIZE = 32;
 
 interface ImportResult {
   status: 'imported' | 'duplicate' | 'changed' | 'same_content';
@@ -43,8 +53,17 @@ interface ImportResult {
 
 /** Postgres errors worth one more try: deadlock, serialization failure, unique race. */
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
+const errorCode = (e: unknown): string | undefined => (e as { code?: string }).code;
 
-export async function importFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
+/** A file read, parsed and turned into its import payload, ready for the database. */
+interface Prepared {
+  path: string;
+  rows: RoundRows;
+  payload: string;
+  sha256: string;
+}
+
+async function prepare(path: string, opts: ImportOptions): Promise<Prepared | ImportOutcome> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -68,22 +87,92 @@ export async function importFile(store: Store, path: string, opts: ImportOptions
     file_name: basename(path),
     size: bytes.length,
     round: rows.round,
-    players: rows.players,
-    names: rows.names,
     detail: rows.detail,
     heatmap: rows.heatmap,
-    contrib: contributions(rows),
   });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const [row] = await store.transaction((tx) => tx.query<{ result: ImportResult }>(IMPORT_SQL, [payload]));
-      return outcome(path, rows, sha256, row!.result);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code !== undefined && RETRYABLE.has(code) && attempt < 4) continue;
-      return { file: path, status: 'rejected', reason: `${path}: database: ${(e as Error).message}` };
+  return { path, rows, payload, sha256 };
+}
+
+/** What the imported files of a batch add to players, names and aggregates, summed per key. */
+function batchMerge(imported: readonly RoundRows[]): string {
+  const players = new Map<string, { player_guid: string; is_bot: boolean; name: string; first_seen: string; last_seen: string }>();
+  const names = new Map<string, { player_guid: string; player_name: string; first_seen: string; last_seen: string; rounds: number }>();
+  for (const rows of imported) {
+    const t = rows.round.roundStart; // ISO strings of one format: they compare as times
+    for (const p of rows.players) {
+      const prev = players.get(p.player_guid);
+      if (!prev) {
+        players.set(p.player_guid, { player_guid: p.player_guid, is_bot: p.is_bot, name: p.name, first_seen: t, last_seen: t });
+        continue;
+      }
+      // the name of the most recent round wins; on a tie the later file, as file-by-file import would
+      if (t >= prev.last_seen) Object.assign(prev, { is_bot: p.is_bot, name: p.name, last_seen: t });
+      if (t < prev.first_seen) prev.first_seen = t;
+    }
+    for (const n of rows.names) {
+      const k = `${n.player_guid}\u0000${n.player_name}`;
+      const prev = names.get(k);
+      if (!prev) names.set(k, { ...n, first_seen: t, last_seen: t, rounds: 1 });
+      else {
+        if (t < prev.first_seen) prev.first_seen = t;
+        if (t > prev.last_seen) prev.last_seen = t;
+        prev.rounds++;
+      }
     }
   }
+  return JSON.stringify({
+    players: [...players.values()],
+    names: [...names.values()],
+    contrib: mergeContributions(imported.map((rows) => contributions(rows))),
+  });
+}
+
+/** Writes a batch in one transaction; every file gets an outcome (throws only for batch-wide failures). */
+async function writeBatchOnce(store: Store, batch: readonly Prepared[]): Promise<ImportOutcome[]> {
+  return store.transaction(async (tx) => {
+    const outcomes: ImportOutcome[] = [];
+    const imported: RoundRows[] = [];
+    for (const f of batch) {
+      await tx.query('SAVEPOINT proximity_file');
+      try {
+        const [row] = await tx.query<{ result: ImportResult }>(IMPORT_SQL, [f.payload]);
+        await tx.query('RELEASE SAVEPOINT proximity_file');
+        const o = outcome(f.path, f.rows, f.sha256, row!.result);
+        if (o.status === 'imported') imported.push(f.rows);
+        outcomes.push(o);
+      } catch (e) {
+        // a deadlock or lost connection concerns the whole batch: retry it
+        if (RETRYABLE.has(errorCode(e) ?? '') || errorCode(e) === undefined) throw e;
+        await tx.query('ROLLBACK TO SAVEPOINT proximity_file');
+        outcomes.push({ file: f.path, status: 'rejected', reason: `${f.path}: database: ${(e as Error).message}` });
+      }
+    }
+    if (imported.length > 0) await tx.query(MERGE_SQL, [batchMerge(imported)]);
+    return outcomes;
+  });
+}
+
+async function writeBatch(store: Store, batch: readonly Prepared[]): Promise<ImportOutcome[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeBatchOnce(store, batch);
+    } catch (e) {
+      if (RETRYABLE.has(errorCode(e) ?? '') && attempt < 4) continue;
+      if (batch.length > 1) {
+        // isolate: whatever failed the batch fails only its own file now
+        const out: ImportOutcome[] = [];
+        for (const f of batch) out.push(...(await writeBatch(store, [f])));
+        return out;
+      }
+      return [{ file: batch[0]!.path, status: 'rejected', reason: `${batch[0]!.path}: database: ${(e as Error).message}` }];
+    }
+  }
+}
+
+export async function importFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
+  const p = await prepare(path, opts);
+  if (!('payload' in p)) return p;
+  return (await writeBatch(store, [p]))[0]!;
 }
 
 function outcome(path: string, rows: RoundRows, sha256: string, r: ImportResult): ImportOutcome {
@@ -136,12 +225,25 @@ export async function importPaths(store: Store, paths: string[], opts: ImportPat
   let done = 0;
   for (const o of early) opts.onFile?.(o, ++done, total);
   let next = 0;
+  // Each worker takes the next files in name order, prepares them (CPU, while the database works on
+  // another worker's batch) and writes them as one batch.
   const worker = async (): Promise<void> => {
     while (next < unique.length) {
-      const i = next++;
-      const o = await importFile(store, unique[i]!, opts);
-      results[i] = o;
-      opts.onFile?.(o, ++done, total);
+      const first = next;
+      next = Math.min(unique.length, next + IMPORT_BATCH_SIZE);
+      const ready: { i: number; p: Prepared }[] = [];
+      const unreadable: { i: number; o: ImportOutcome }[] = [];
+      for (let i = first; i < next; i++) {
+        const p = await prepare(unique[i]!, opts);
+        if ('payload' in p) ready.push({ i, p });
+        else unreadable.push({ i, o: p });
+      }
+      const written = ready.length ? await writeBatch(store, ready.map((r) => r.p)) : [];
+      const finished = [...unreadable, ...ready.map((r, k) => ({ i: r.i, o: written[k]! }))].sort((a, b) => a.i - b.i);
+      for (const { i, o } of finished) {
+        results[i] = o;
+        opts.onFile?.(o, ++done, total);
+      }
     }
   };
   const parallelism = Math.max(1, (store as Partial<StoreInternals>).parallelism ?? 1);
