@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import envPaths from 'env-paths';
 import pg from 'pg';
-import { runMigrations } from './migrate.ts';
+import { runMigrations, type Migration } from './migrate.ts';
 
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -45,6 +45,9 @@ export interface OpenStoreOptions {
   pgliteImage?: Blob;
   /** PostgreSQL only: files importPaths imports at once (default 4). */
   importParallelism?: number;
+  /** Apply only these migrations (default: all in sql/migrations). Tests of a migration use it to
+   *  build a database at an older schema. */
+  migrations?: Migration[];
 }
 
 const OID = { int8: 20, numeric: 1700, date: 1082 } as const;
@@ -61,7 +64,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const url = opts.databaseUrl ?? (opts.dataDir === undefined ? process.env.DATABASE_URL : undefined);
   const store = url ? openPostgres(url, opts.importParallelism ?? 4) : await openPglite(opts.dataDir ?? defaultDataDir(), opts.pgliteImage);
   try {
-    await runMigrations(store);
+    await runMigrations(store, opts.migrations);
   } catch (e) {
     await store.close();
     throw e;

@@ -230,10 +230,11 @@ export async function importPaths(store: Store, paths: string[], opts: ImportPat
   const worker = async (): Promise<void> => {
     while (next < unique.length) {
       const first = next;
-      next = Math.min(unique.length, next + IMPORT_BATCH_SIZE);
+      const end = Math.min(unique.length, first + IMPORT_BATCH_SIZE);
+      next = end; // claimed before the first await: other workers take the files after `end`
       const ready: { i: number; p: Prepared }[] = [];
       const unreadable: { i: number; o: ImportOutcome }[] = [];
-      for (let i = first; i < next; i++) {
+      for (let i = first; i < end; i++) {
         const p = await prepare(unique[i]!, opts);
         if ('payload' in p) ready.push({ i, p });
         else unreadable.push({ i, o: p });

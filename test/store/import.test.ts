@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { encodeText } from '../../src/format/escape.ts';
 import { writeRoundFileV1 } from '../../src/format/v1-writer.ts';
 import { findRoundFiles, importFile, importPaths, rebuildAggregates, type Store } from '../../src/store/index.ts';
+import { IMPORT_BATCH_SIZE } from '../../src/store/import.ts';
 import type { StoreInternals } from '../../src/store/db.ts';
 import { loadMigrations, runMigrations } from '../../src/store/migrate.ts';
 import { freshDatabases, type TestDb } from './backends.ts';
@@ -211,6 +212,39 @@ for (const make of await freshDatabases()) {
       const aggregates = await aggregateSnapshot(store);
       await rebuildAggregates(store);
       assert.deepEqual(await aggregateSnapshot(store), aggregates);
+    });
+
+    it('imports more files than a batch, each once, outcomes in input order, aggregates as if one by one', async () => {
+      const many = join(dir, 'many');
+      const n = 2 * IMPORT_BATCH_SIZE + 7;
+      const rounds = Array.from({ length: n }, (_, i) =>
+        duel(T0 + (60 + i) * DAY, { serverId: 'srv-many', map: i % 3 ? 'oasis' : 'goldrush', names: [`A${i % 4}`, `B${i % 5}`] }).build(),
+      );
+      const paths = writeRounds(many, rounds);
+      const before = await counts(store);
+      const out = await importPaths(store, paths);
+      assert.deepEqual(out.map((o) => o.file), paths);
+      assert.deepEqual(out.map((o) => o.status), paths.map(() => 'imported'));
+      const after = await counts(store);
+      assert.equal(after.round, before.round! + n);
+      // the batch merge equals the contribution of each round added one by one (rebuild from detail)
+      const aggregates = await aggregateSnapshot(store);
+      const players = await store.query('SELECT * FROM player ORDER BY player_guid');
+      const names = await store.query('SELECT * FROM player_name_history ORDER BY player_guid, player_name');
+      await rebuildAggregates(store);
+      assert.deepEqual(await aggregateSnapshot(store), aggregates);
+      // the latest round's names won; every name counts its rounds
+      const [alice] = await store.query<{ last_name: string }>(
+        "SELECT last_name FROM player WHERE player_guid = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1'",
+      );
+      assert.equal(alice!.last_name, `A${(n - 1) % 4}`);
+      const history = names.filter((r) => (r as { player_guid: string }).player_guid === 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1');
+      for (let k = 0; k < 4; k++) {
+        const row = history.find((r) => (r as { player_name: string }).player_name === `A${k}`) as { rounds: number } | undefined;
+        const expected = Array.from({ length: n }, (_, i) => i).filter((i) => i % 4 === k).length;
+        assert.equal(Number(row?.rounds), expected, `rounds of name A${k}`);
+      }
+      assert.ok(players.length > 0);
     });
   });
 }
