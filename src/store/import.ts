@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { RoundFileError, isRoundFileName, parseRoundFile } from '../format/reader.ts';
 import type { Store, StoreInternals } from './db.ts';
 import { contributions, mergeContributions } from './contributions.ts';
+import { INSERT_ROUND_DETAIL_SQL, roundDetailParams } from './round-detail.ts';
 import { describeIdentity, identityKey, roundRows, RoundRowsError, type RoundRows } from './round-rows.ts';
 
 export interface ImportOutcome {
@@ -33,7 +34,8 @@ export interface ImportPathsOptions extends ImportOptions {
 
 /**
  * Files are written in batches, one transaction per batch (sql/migrations/003_compact_detail.sql):
- * each file under its own savepoint (round, ledger, detail: all of the file or none of it), then one
+ * each file under its own savepoint (round and ledger by proximity_import_round, then its round_detail
+ * row: all of the file or none of it), then one
  * merge of the players, names and aggregate contributions of the files that were imported. A batch
  * that fails as a whole is retried, then written one file per transaction, so one bad file can never
  * block the others.
@@ -87,8 +89,6 @@ async function prepare(path: string, opts: ImportOptions): Promise<Prepared | Im
     file_name: basename(path),
     size: bytes.length,
     round: rows.round,
-    detail: rows.detail,
-    heatmap: rows.heatmap,
   });
   return { path, rows, payload, sha256 };
 }
@@ -136,6 +136,9 @@ async function writeBatchOnce(store: Store, batch: readonly Prepared[]): Promise
       await tx.query('SAVEPOINT proximity_file');
       try {
         const [row] = await tx.query<{ result: ImportResult }>(IMPORT_SQL, [f.payload]);
+        if (row!.result.status === 'imported') {
+          await tx.query(INSERT_ROUND_DETAIL_SQL, roundDetailParams(row!.result.round_id, f.rows.detail, f.rows.heatmap));
+        }
         await tx.query('RELEASE SAVEPOINT proximity_file');
         const o = outcome(f.path, f.rows, f.sha256, row!.result);
         if (o.status === 'imported') imported.push(f.rows);

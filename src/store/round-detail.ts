@@ -18,20 +18,30 @@ const NEAR_LISTS = ['killerAllies', 'killerEnemies', 'victimAllies', 'victimEnem
 type Column = (number | string | boolean | null)[];
 export type RoundDetail = Record<string, Column>;
 
+/** The round_detail columns this module fills, with their SQL types (sql/migrations/003_compact_detail.sql). */
 const COLUMNS = [
-  'player_pid', 'player_slot', 'player_guid', 'player_name', 'player_is_bot', 'player_team', 'player_class',
-  'player_first_seen_ms', 'player_last_seen_ms',
-  'eng_id_offset', 'eng_start_ms', 'eng_duration_ms', 'eng_target', 'eng_target_team', 'eng_target_class',
-  'eng_outcome', 'eng_end_mod', 'eng_killer', 'eng_damage', 'eng_hits', 'eng_is_crossfire', 'eng_crossfire_delay_ms',
-  'eng_attacker_count', 'eng_pair_count', 'eng_point_count', 'eng_near_count', 'eng_x', 'eng_y', 'eng_z',
-  'kill_weapon', 'victim_dx', 'victim_dy', 'victim_dz', 'killer_dx', 'killer_dy', 'killer_dz', 'kill_distance',
-  'killer_side', 'victim_side',
-  'near_list', 'near_player',
-  'att_player', 'att_team', 'att_damage', 'att_hits', 'att_first_ms', 'att_last_ms', 'att_got_kill', 'att_weapon_count',
-  'wpn_mod', 'wpn_hits',
-  'xf_a', 'xf_b', 'xf_delay_ms',
-  'path_dt_ms', 'path_dx', 'path_dy', 'path_dz', 'path_event',
+  ['player_pid', 'smallint[]'], ['player_slot', 'smallint[]'], ['player_guid', 'text[]'],
+  ['player_name', 'text[]'], ['player_is_bot', 'boolean[]'], ['player_team', 'smallint[]'],
+  ['player_class', 'smallint[]'], ['player_first_seen_ms', 'integer[]'],
+  ['player_last_seen_ms', 'integer[]'], ['eng_id_offset', 'integer[]'], ['eng_start_ms', 'integer[]'],
+  ['eng_duration_ms', 'integer[]'], ['eng_target', 'smallint[]'], ['eng_target_team', 'smallint[]'],
+  ['eng_target_class', 'smallint[]'], ['eng_outcome', 'smallint[]'], ['eng_end_mod', 'smallint[]'],
+  ['eng_killer', 'smallint[]'], ['eng_damage', 'integer[]'], ['eng_hits', 'integer[]'],
+  ['eng_is_crossfire', 'boolean[]'], ['eng_crossfire_delay_ms', 'integer[]'],
+  ['eng_attacker_count', 'smallint[]'], ['eng_pair_count', 'smallint[]'], ['eng_point_count', 'smallint[]'],
+  ['eng_near_count', 'smallint[]'], ['eng_x', 'integer[]'], ['eng_y', 'integer[]'], ['eng_z', 'integer[]'],
+  ['kill_weapon', 'smallint[]'], ['victim_dx', 'integer[]'], ['victim_dy', 'integer[]'],
+  ['victim_dz', 'integer[]'], ['killer_dx', 'integer[]'], ['killer_dy', 'integer[]'],
+  ['killer_dz', 'integer[]'], ['kill_distance', 'integer[]'], ['killer_side', 'smallint[]'],
+  ['victim_side', 'smallint[]'], ['near_list', 'smallint[]'], ['near_player', 'smallint[]'],
+  ['att_player', 'smallint[]'], ['att_team', 'smallint[]'], ['att_damage', 'integer[]'],
+  ['att_hits', 'integer[]'], ['att_first_ms', 'integer[]'], ['att_last_ms', 'integer[]'],
+  ['att_got_kill', 'boolean[]'], ['att_weapon_count', 'smallint[]'], ['wpn_mod', 'smallint[]'],
+  ['wpn_hits', 'integer[]'], ['xf_a', 'smallint[]'], ['xf_b', 'smallint[]'], ['xf_delay_ms', 'integer[]'],
+  ['path_dt_ms', 'integer[]'], ['path_dx', 'integer[]'], ['path_dy', 'integer[]'], ['path_dz', 'integer[]'],
+  ['path_event', 'smallint[]'],
 ] as const;
+type ColumnName = (typeof COLUMNS)[number][0];
 
 /**
  * Encoding (what keeps the row small once PostgreSQL compresses it: small, repetitive numbers):
@@ -48,7 +58,7 @@ export function roundDetail(
   keyOf: (p: Player) => string,
   sides: (e: Engagement) => [number, number] | null,
 ): RoundDetail {
-  const d = Object.fromEntries(COLUMNS.map((c) => [c, [] as Column])) as Record<(typeof COLUMNS)[number], Column>;
+  const d = Object.fromEntries(COLUMNS.map(([c]) => [c, [] as Column])) as Record<ColumnName, Column>;
 
   const players = [...file.players].sort((a, b) => a.pid - b.pid);
   const position = new Map<number, number>();
@@ -151,4 +161,46 @@ export function roundDetail(
     }
   });
   return d;
+}
+
+/** Heatmap cells of the file, stored in the same row (NULL arrays: section not captured). */
+const HEATMAP_COLUMNS = [
+  'kill_gx', 'kill_gy', 'kill_axis', 'kill_allies', 'move_gx', 'move_gy', 'move_traversal', 'move_combat', 'move_escape',
+] as const;
+
+/**
+ * A PostgreSQL array literal that reads back exactly: every string element double-quoted with `"` and
+ * `\` backslash-escaped (names are hostile input), NULL unquoted. Sent as a text parameter and cast,
+ * it costs the server far less than jsonb_populate_record on the same data.
+ */
+export function arrayLiteral(values: readonly (number | string | boolean | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (v === null || v === undefined) out += 'NULL';
+    else if (typeof v === 'string') out += `"${v.replace(/["\\]/g, '\\$&')}"`;
+    else out += String(v);
+  }
+  return `${out}}`;
+}
+
+/** Inserts one round_detail row: $1 = round_id, then one array literal per column. */
+export const INSERT_ROUND_DETAIL_SQL =
+  `INSERT INTO round_detail (round_id, ${[...COLUMNS.map(([c]) => c), ...HEATMAP_COLUMNS].join(', ')}) VALUES ($1, ` +
+  [...COLUMNS.map(([, type]) => type), ...HEATMAP_COLUMNS.map(() => 'integer[]')]
+    .map((type, i) => `$${i + 2}::${type}`)
+    .join(', ') +
+  ')';
+
+export function roundDetailParams(
+  roundId: number,
+  detail: RoundDetail,
+  heatmap: Record<string, number[] | null>,
+): (number | string | null)[] {
+  return [
+    roundId,
+    ...COLUMNS.map(([c]) => arrayLiteral(detail[c]!)),
+    ...HEATMAP_COLUMNS.map((c) => (heatmap[c] ? arrayLiteral(heatmap[c]) : null)),
+  ];
 }
