@@ -523,6 +523,18 @@ SELECT * FROM (VALUES
   (9, 'player_outcome_stats'::regclass,   'player_outcome_stats_baseline'::regclass,   'contrib_player_outcome_stats')
 ) AS a (position, aggregate, baseline, contribution);
 
+-- Aggregate rows are updated by every import batch: free space in each page lets PostgreSQL write the
+-- new row version beside the old one without touching the indexes (HOT updates), which keeps the
+-- tables and their primary keys from bloating between vacuums.
+DO $$
+DECLARE a record;
+BEGIN
+  FOR a IN SELECT aggregate FROM proximity_aggregate LOOP
+    EXECUTE format('ALTER TABLE %s SET (fillfactor = 70)', a.aggregate);
+  END LOOP;
+END
+$$;
+
 -- The new aggregates start from the detail still present; archived rounds' share of them is unknown
 -- (their detail is gone), so they count from the oldest round still in detail.
 INSERT INTO player_map_stats
