@@ -525,11 +525,12 @@ SELECT * FROM (VALUES
 
 -- Aggregate rows are updated by every import batch: free space in each page lets PostgreSQL write the
 -- new row version beside the old one without touching the indexes (HOT updates), which keeps the
--- tables and their primary keys from bloating between vacuums.
+-- tables and their primary keys from bloating between vacuums. Not for engagement_daily_stats, the
+-- largest: its rows are per day, and a past day's rows are never updated again.
 DO $$
 DECLARE a record;
 BEGIN
-  FOR a IN SELECT aggregate FROM proximity_aggregate LOOP
+  FOR a IN SELECT aggregate FROM proximity_aggregate WHERE aggregate <> 'engagement_daily_stats'::regclass LOOP
     EXECUTE format('ALTER TABLE %s SET (fillfactor = 70)', a.aggregate);
   END LOOP;
 END
