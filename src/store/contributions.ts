@@ -49,15 +49,15 @@ const PLAYER_COLUMNS = [
 ] as const;
 type PlayerCounter = (typeof PLAYER_COLUMNS)[number];
 
-/** A map from a composite key to a row of counters, created on first touch. */
+/** A map from a key of one or two parts to a row of counters, created on first touch. */
 class Table<R extends Row> {
   private readonly rows = new Map<string, R>();
-  constructor(private readonly make: (key: string[]) => R) {}
-  get(...key: string[]): R {
-    const k = key.join('\u0000'); // NUL cannot occur in keys (engine strings hold no NUL)
+  constructor(private readonly make: (k1: string, k2: string) => R) {}
+  get(k1: string, k2 = ''): R {
+    const k = `${k1}\u0000${k2}`; // NUL cannot occur in keys (engine strings hold no NUL)
     let r = this.rows.get(k);
     if (!r) {
-      r = this.make(key);
+      r = this.make(k1, k2);
       this.rows.set(k, r);
     }
     return r;
@@ -78,27 +78,27 @@ export function contributions(rows: RoundRows): Contributions {
   const es = rows.engagements;
 
   // ---- player_teamplay_stats
-  const players = new Table<Row>(([g]) => {
-    const row: Row = { player_guid: g! };
+  const players = new Table<Row>((g) => {
+    const row: Row = { player_guid: g };
     for (const c of PLAYER_COLUMNS) row[c] = 0;
     row.max_kill_distance = null;
     return row;
   });
-  const add = (g: string, c: PlayerCounter, n: number): void => {
-    const row = players.get(g);
+  const add = (row: Row, c: PlayerCounter, n: number): void => {
     row[c] = (row[c] as number) + n;
   };
   const playing = new Set<string>();
   for (const p of rows.roundPlayers) {
     if (p.team === 'SPECTATOR') continue;
+    const row = players.get(p.player_guid);
     if (!playing.has(p.player_guid)) {
       playing.add(p.player_guid);
-      add(p.player_guid, 'rounds_played', 1);
+      add(row, 'rounds_played', 1);
     }
-    add(p.player_guid, 'time_played_ms', Math.max((p.last_seen_ms ?? 0) - (p.first_seen_ms ?? 0), 0));
+    add(row, 'time_played_ms', Math.max((p.last_seen_ms ?? 0) - (p.first_seen_ms ?? 0), 0));
   }
   for (const e of es) {
-    const t = e.target_guid;
+    const t = players.get(e.target_guid);
     const killed = isKill(e);
     add(t, 'engagements_as_target', 1);
     add(t, 'deaths', killed ? 1 : 0);
@@ -112,7 +112,7 @@ export function contributions(rows: RoundRows): Contributions {
     add(t, 'escape_chances', e.outcome !== 'round_end' && e.outcome !== 'disconnected' ? 1 : 0);
     const focus = e.num_attackers >= 2;
     add(t, 'focus_engagements', focus ? 1 : 0);
-    add(t, 'focus_survived', focus && ['escaped', 'timeout', 'round_end'].includes(e.outcome) ? 1 : 0);
+    add(t, 'focus_survived', focus && (e.outcome === 'escaped' || e.outcome === 'timeout' || e.outcome === 'round_end') ? 1 : 0);
 
     const byAttacker = new Map<string, { damage: number; hits: number }>();
     for (const a of e.attackers) {
@@ -122,13 +122,14 @@ export function contributions(rows: RoundRows): Contributions {
       byAttacker.set(a.guid, s);
     }
     for (const [g, s] of byAttacker) {
-      add(g, 'engagements_as_attacker', 1);
-      add(g, 'damage_dealt', s.damage);
-      add(g, 'hits_dealt', s.hits);
+      const row = players.get(g);
+      add(row, 'engagements_as_attacker', 1);
+      add(row, 'damage_dealt', s.damage);
+      add(row, 'hits_dealt', s.hits);
     }
 
     if (e.killer_guid !== null && (killed || e.outcome === 'teamkill')) {
-      const k = e.killer_guid;
+      const k = players.get(e.killer_guid);
       add(k, 'kills', killed ? 1 : 0);
       add(k, 'solo_kills', killed && is1v1(e) ? 1 : 0);
       add(k, 'assisted_kills', killed && e.num_attackers > 1 ? 1 : 0);
@@ -138,8 +139,7 @@ export function contributions(rows: RoundRows): Contributions {
       if (killed && e.kill_distance !== null) {
         add(k, 'kill_distance_sum', e.kill_distance);
         add(k, 'kill_distance_count', 1);
-        const row = players.get(k);
-        row.max_kill_distance = Math.max((row.max_kill_distance as number | null) ?? -Infinity, e.kill_distance);
+        k.max_kill_distance = Math.max((k.max_kill_distance as number | null) ?? -Infinity, e.kill_distance);
       }
     }
 
@@ -149,15 +149,16 @@ export function contributions(rows: RoundRows): Contributions {
         for (const g of [p.a, p.b]) minDelay.set(g, Math.min(minDelay.get(g) ?? Infinity, p.delay_ms));
       }
       for (const [g, d] of minDelay) {
-        add(g, 'crossfire_engagements', 1);
-        add(g, 'crossfire_kills', killed && e.killer_guid === g ? 1 : 0);
-        add(g, 'crossfire_delay_sum_ms', d);
+        const row = players.get(g);
+        add(row, 'crossfire_engagements', 1);
+        add(row, 'crossfire_kills', killed && e.killer_guid === g ? 1 : 0);
+        add(row, 'crossfire_delay_sum_ms', d);
       }
     }
   }
 
   // ---- player_weapon_stats
-  const weapons = new Table<Row>(([g, mod]) => ({ player_guid: g!, mod: Number(mod), hits: 0, kills: 0 }));
+  const weapons = new Table<Row>((g, mod) => ({ player_guid: g, mod: Number(mod), hits: 0, kills: 0 }));
   for (const e of es) {
     for (const a of e.attackers) {
       for (const [mod, hits] of Object.entries(a.weapons)) {
@@ -172,8 +173,8 @@ export function contributions(rows: RoundRows): Contributions {
   }
 
   // ---- crossfire_pairs
-  const pairs = new Table<Row>(([a, b]) => ({
-    player1_guid: a!, player2_guid: b!, crossfire_engagements: 0, crossfire_kills: 0, delay_sum_ms: 0, min_delay_ms: null,
+  const pairs = new Table<Row>((a, b) => ({
+    player1_guid: a, player2_guid: b, crossfire_engagements: 0, crossfire_kills: 0, delay_sum_ms: 0, min_delay_ms: null,
   }));
   for (const e of es) {
     if (!e.crossfire_pairs) continue;
@@ -195,8 +196,8 @@ export function contributions(rows: RoundRows): Contributions {
   }
 
   // ---- teammate_pair_stats (directed)
-  const mates = new Table<Row>(([a, b]) => ({
-    player1_guid: a!, player2_guid: b!, rounds_together: 0, kills_within_range: 0, simultaneous_kills: 0, assisted_kills: 0, crossfire_engagements: 0,
+  const mates = new Table<Row>((a, b) => ({
+    player1_guid: a, player2_guid: b, rounds_together: 0, kills_within_range: 0, simultaneous_kills: 0, assisted_kills: 0, crossfire_engagements: 0,
   }));
   const bump = (g1: string, g2: string, c: string): void => {
     const row = mates.get(g1, g2);
@@ -251,7 +252,7 @@ export function contributions(rows: RoundRows): Contributions {
   }
 
   // ---- heatmaps
-  const kh = new Table<Row>(([x, y]) => ({
+  const kh = new Table<Row>((x, y) => ({
     map_name: r.mapName, grid_size: r.gridSize, grid_x: Number(x), grid_y: Number(y), axis_kills: 0, allies_kills: 0,
   }));
   const h = rows.heatmap;
@@ -262,7 +263,7 @@ export function contributions(rows: RoundRows): Contributions {
       row.allies_kills = (row.allies_kills as number) + h.kill_allies![i]!;
     });
   }
-  const mh = new Table<Row>(([x, y]) => ({
+  const mh = new Table<Row>((x, y) => ({
     map_name: r.mapName, grid_size: r.gridSize, grid_x: Number(x), grid_y: Number(y), traversal: 0, combat: 0, escape: 0,
   }));
   if (h.move_gx) {
@@ -275,30 +276,30 @@ export function contributions(rows: RoundRows): Contributions {
   }
 
   // ---- engagement_daily_stats
-  const daily = new Table<Row>(([outcome, type]) => ({
-    session_date: r.sessionDate, server_id: r.serverId, map_name: r.mapName, outcome: outcome!, engagement_type: type!,
+  const daily = new Table<Row>((outcome, type) => ({
+    session_date: r.sessionDate, server_id: r.serverId, map_name: r.mapName, outcome: outcome, engagement_type: type,
     engagements: 0, crossfire_engagements: 0, damage: 0, hits: 0, attackers: 0, duration_ms: 0, kill_distance_sum: 0, kill_distance_count: 0,
   }));
+  const inc = (row: Row, c: string, n: number): void => {
+    row[c] = (row[c] as number) + n;
+  };
   for (const e of es) {
     const row = daily.get(e.outcome, e.engagement_type ?? '');
-    const inc = (c: string, n: number): void => {
-      row[c] = (row[c] as number) + n;
-    };
-    inc('engagements', 1);
-    inc('crossfire_engagements', e.is_crossfire ? 1 : 0);
-    inc('damage', e.damage);
-    inc('hits', e.hits);
-    inc('attackers', e.num_attackers);
-    inc('duration_ms', e.end_ms - e.start_ms);
+    inc(row, 'engagements', 1);
+    inc(row, 'crossfire_engagements', e.is_crossfire ? 1 : 0);
+    inc(row, 'damage', e.damage);
+    inc(row, 'hits', e.hits);
+    inc(row, 'attackers', e.num_attackers);
+    inc(row, 'duration_ms', e.end_ms - e.start_ms);
     if (e.kill_distance !== null) {
-      inc('kill_distance_sum', e.kill_distance);
-      inc('kill_distance_count', 1);
+      inc(row, 'kill_distance_sum', e.kill_distance);
+      inc(row, 'kill_distance_count', 1);
     }
   }
 
   // ---- player_map_stats
-  const perMap = new Table<Row>(([g]) => ({
-    player_guid: g!, map_name: r.mapName, rounds_played: 0, time_played_ms: 0, kills: 0, deaths: 0,
+  const perMap = new Table<Row>((g) => ({
+    player_guid: g, map_name: r.mapName, rounds_played: 0, time_played_ms: 0, kills: 0, deaths: 0,
   }));
   const onMap = new Set<string>();
   for (const p of rows.roundPlayers) {
@@ -321,7 +322,7 @@ export function contributions(rows: RoundRows): Contributions {
   }
 
   // ---- player_outcome_stats
-  const outcomes = new Table<Row>(([g, outcome]) => ({ player_guid: g!, outcome: outcome!, engagements: 0 }));
+  const outcomes = new Table<Row>((g, outcome) => ({ player_guid: g, outcome: outcome, engagements: 0 }));
   for (const e of es) {
     const row = outcomes.get(e.target_guid, e.outcome);
     row.engagements = (row.engagements as number) + 1;
