@@ -49,339 +49,324 @@ const PLAYER_COLUMNS = [
 ] as const;
 type PlayerCounter = (typeof PLAYER_COLUMNS)[number];
 
-/** A map from a key of one or two parts to a row of counters, created on first touch. */
-class Table<R extends Row> {
-  private readonly rows = new Map<string, R>();
-  constructor(private readonly make: (k1: string, k2: string) => R) {}
-  get(k1: string, k2 = ''): R {
-    const k = `${k1}\u0000${k2}`; // NUL cannot occur in keys (engine strings hold no NUL)
-    let r = this.rows.get(k);
+/** Rows of one aggregate by primary key (parts joined with NUL, which no key contains), created on first touch. */
+class Table {
+  private readonly rows = new Map<string, Row>();
+  get(key: string, make: () => Row): Row {
+    let r = this.rows.get(key);
     if (!r) {
-      r = this.make(k1, k2);
-      this.rows.set(k, r);
+      r = make();
+      this.rows.set(key, r);
     }
     return r;
   }
   /** The rows in first-touch order: the SQL merge sorts them by key (its lock order) itself. */
-  list(): R[] {
+  list(): Row[] {
     return [...this.rows.values()];
   }
-
 }
+
+const newPlayerRow = (g: string): Row => {
+  const row: Row = { player_guid: g };
+  for (const c of PLAYER_COLUMNS) row[c] = 0;
+  row.max_kill_distance = null;
+  return row;
+};
 
 const isKill = (e: EngagementView): boolean => e.outcome === 'killed';
 const is1v1 = (e: EngagementView): boolean => e.killer_side === 1 && e.victim_side === 1;
 const gt = (a: number | null, b: number | null): boolean => a !== null && b !== null && a > b;
 
+/** The contributions of one round. */
 export function contributions(rows: RoundRows): Contributions {
-  const r = rows.round;
-  const es = rows.engagements;
-
-  // ---- player_teamplay_stats
-  const players = new Table<Row>((g) => {
-    const row: Row = { player_guid: g };
-    for (const c of PLAYER_COLUMNS) row[c] = 0;
-    row.max_kill_distance = null;
-    return row;
-  });
-  const add = (row: Row, c: PlayerCounter, n: number): void => {
-    row[c] = (row[c] as number) + n;
-  };
-  const playing = new Set<string>();
-  for (const p of rows.roundPlayers) {
-    if (p.team === 'SPECTATOR') continue;
-    const row = players.get(p.player_guid);
-    if (!playing.has(p.player_guid)) {
-      playing.add(p.player_guid);
-      add(row, 'rounds_played', 1);
-    }
-    add(row, 'time_played_ms', Math.max((p.last_seen_ms ?? 0) - (p.first_seen_ms ?? 0), 0));
-  }
-  for (const e of es) {
-    const t = players.get(e.target_guid);
-    const killed = isKill(e);
-    add(t, 'engagements_as_target', 1);
-    add(t, 'deaths', killed ? 1 : 0);
-    add(t, 'escapes', e.outcome === 'escaped' ? 1 : 0);
-    add(t, 'timeouts', e.outcome === 'timeout' ? 1 : 0);
-    add(t, 'damage_taken', e.damage);
-    add(t, 'hits_taken', e.hits);
-    add(t, 'crossfire_deaths', killed && e.is_crossfire ? 1 : 0);
-    add(t, 'solo_deaths', killed && is1v1(e) ? 1 : 0);
-    add(t, 'ganked_deaths', killed && gt(e.killer_side, e.victim_side) ? 1 : 0);
-    add(t, 'escape_chances', e.outcome !== 'round_end' && e.outcome !== 'disconnected' ? 1 : 0);
-    const focus = e.num_attackers >= 2;
-    add(t, 'focus_engagements', focus ? 1 : 0);
-    add(t, 'focus_survived', focus && (e.outcome === 'escaped' || e.outcome === 'timeout' || e.outcome === 'round_end') ? 1 : 0);
-
-    const byAttacker = new Map<string, { damage: number; hits: number }>();
-    for (const a of e.attackers) {
-      const s = byAttacker.get(a.guid) ?? { damage: 0, hits: 0 };
-      s.damage += a.damage;
-      s.hits += a.hits;
-      byAttacker.set(a.guid, s);
-    }
-    for (const [g, s] of byAttacker) {
-      const row = players.get(g);
-      add(row, 'engagements_as_attacker', 1);
-      add(row, 'damage_dealt', s.damage);
-      add(row, 'hits_dealt', s.hits);
-    }
-
-    if (e.killer_guid !== null && (killed || e.outcome === 'teamkill')) {
-      const k = players.get(e.killer_guid);
-      add(k, 'kills', killed ? 1 : 0);
-      add(k, 'solo_kills', killed && is1v1(e) ? 1 : 0);
-      add(k, 'assisted_kills', killed && e.num_attackers > 1 ? 1 : 0);
-      add(k, 'advantage_kills', killed && gt(e.killer_side, e.victim_side) ? 1 : 0);
-      add(k, 'outnumbered_kills', killed && gt(e.victim_side, e.killer_side) ? 1 : 0);
-      add(k, 'teamkills', e.outcome === 'teamkill' ? 1 : 0);
-      if (killed && e.kill_distance !== null) {
-        add(k, 'kill_distance_sum', e.kill_distance);
-        add(k, 'kill_distance_count', 1);
-        k.max_kill_distance = Math.max((k.max_kill_distance as number | null) ?? -Infinity, e.kill_distance);
-      }
-    }
-
-    if (e.crossfire_pairs) {
-      const minDelay = new Map<string, number>();
-      for (const p of e.crossfire_pairs) {
-        for (const g of [p.a, p.b]) minDelay.set(g, Math.min(minDelay.get(g) ?? Infinity, p.delay_ms));
-      }
-      for (const [g, d] of minDelay) {
-        const row = players.get(g);
-        add(row, 'crossfire_engagements', 1);
-        add(row, 'crossfire_kills', killed && e.killer_guid === g ? 1 : 0);
-        add(row, 'crossfire_delay_sum_ms', d);
-      }
-    }
-  }
-
-  // ---- player_weapon_stats
-  const weapons = new Table<Row>((g, mod) => ({ player_guid: g, mod: Number(mod), hits: 0, kills: 0 }));
-  for (const e of es) {
-    for (const a of e.attackers) {
-      for (const [mod, hits] of Object.entries(a.weapons)) {
-        const row = weapons.get(a.guid, String(Number(mod)));
-        row.hits = (row.hits as number) + hits;
-      }
-    }
-    if (isKill(e) && e.killer_guid !== null && e.end_mod !== null) {
-      const row = weapons.get(e.killer_guid, String(e.end_mod));
-      row.kills = (row.kills as number) + 1;
-    }
-  }
-
-  // ---- crossfire_pairs
-  const pairs = new Table<Row>((a, b) => ({
-    player1_guid: a, player2_guid: b, crossfire_engagements: 0, crossfire_kills: 0, delay_sum_ms: 0, min_delay_ms: null,
-  }));
-  for (const e of es) {
-    if (!e.crossfire_pairs) continue;
-    const perPair = new Map<string, { p1: string; p2: string; d: number }>();
-    for (const p of e.crossfire_pairs) {
-      if (p.a === p.b) continue;
-      const [p1, p2] = cmpC(p.a, p.b) < 0 ? [p.a, p.b] : [p.b, p.a];
-      const k = `${p1}\u0000${p2}`;
-      const prev = perPair.get(k);
-      perPair.set(k, { p1, p2, d: Math.min(prev?.d ?? Infinity, p.delay_ms) });
-    }
-    for (const { p1, p2, d } of perPair.values()) {
-      const row = pairs.get(p1, p2);
-      row.crossfire_engagements = (row.crossfire_engagements as number) + 1;
-      if (isKill(e) && (e.killer_guid === p1 || e.killer_guid === p2)) row.crossfire_kills = (row.crossfire_kills as number) + 1;
-      row.delay_sum_ms = (row.delay_sum_ms as number) + d;
-      row.min_delay_ms = Math.min((row.min_delay_ms as number | null) ?? Infinity, d);
-    }
-  }
-
-  // ---- teammate_pair_stats (directed)
-  const mates = new Table<Row>((a, b) => ({
-    player1_guid: a, player2_guid: b, rounds_together: 0, kills_within_range: 0, simultaneous_kills: 0, assisted_kills: 0, crossfire_engagements: 0,
-  }));
-  const bump = (g1: string, g2: string, c: string): void => {
-    const row = mates.get(g1, g2);
-    row[c] = (row[c] as number) + 1;
-  };
-  const teams = new Map<string, Set<string>>();
-  for (const p of rows.roundPlayers) {
-    if (p.team === 'SPECTATOR') continue;
-    const s = teams.get(p.team) ?? new Set<string>();
-    s.add(p.player_guid);
-    teams.set(p.team, s);
-  }
-  // Once per pair per round, even when a guid played on both teams (it switched).
-  const together = new Set<string>();
-  for (const members of teams.values()) {
-    for (const g1 of members) {
-      for (const g2 of members) {
-        const k = `${g1}\u0000${g2}`;
-        if (g1 !== g2 && !together.has(k)) {
-          together.add(k);
-          bump(g1, g2, 'rounds_together');
-        }
-      }
-    }
-  }
-  const kills = es.filter((e) => isKill(e) && e.killer_guid !== null);
-  for (const k of kills) {
-    const g1 = k.killer_guid!;
-    for (const ally of new Set(k.killer_allies ?? [])) if (ally !== g1) bump(g1, ally, 'kills_within_range');
-    for (const g2 of new Set(k.attackers.map((a) => a.guid))) if (g2 !== g1) bump(g1, g2, 'assisted_kills');
-    const partners = new Set<string>();
-    for (const k2 of kills) {
-      if (k2.target_team === k.target_team && k2.killer_guid !== g1 && Math.abs(k2.end_ms - k.end_ms) <= r.crossfireWindowMs) {
-        partners.add(k2.killer_guid!);
-      }
-    }
-    for (const g2 of partners) bump(g1, g2, 'simultaneous_kills');
-  }
-  for (const e of es) {
-    if (!e.crossfire_pairs) continue;
-    const seen = new Set<string>();
-    for (const p of e.crossfire_pairs) {
-      if (p.a === p.b) continue;
-      for (const [g1, g2] of [[p.a, p.b], [p.b, p.a]] as const) {
-        const k = `${g1}\u0000${g2}`;
-        if (!seen.has(k)) {
-          seen.add(k);
-          bump(g1, g2, 'crossfire_engagements');
-        }
-      }
-    }
-  }
-
-  // ---- heatmaps
-  const kh = new Table<Row>((x, y) => ({
-    map_name: r.mapName, grid_size: r.gridSize, grid_x: Number(x), grid_y: Number(y), axis_kills: 0, allies_kills: 0,
-  }));
-  const h = rows.heatmap;
-  if (h.kill_gx) {
-    h.kill_gx.forEach((gx, i) => {
-      const row = kh.get(String(gx), String(h.kill_gy![i]));
-      row.axis_kills = (row.axis_kills as number) + h.kill_axis![i]!;
-      row.allies_kills = (row.allies_kills as number) + h.kill_allies![i]!;
-    });
-  }
-  const mh = new Table<Row>((x, y) => ({
-    map_name: r.mapName, grid_size: r.gridSize, grid_x: Number(x), grid_y: Number(y), traversal: 0, combat: 0, escape: 0,
-  }));
-  if (h.move_gx) {
-    h.move_gx.forEach((gx, i) => {
-      const row = mh.get(String(gx), String(h.move_gy![i]));
-      row.traversal = (row.traversal as number) + h.move_traversal![i]!;
-      row.combat = (row.combat as number) + h.move_combat![i]!;
-      row.escape = (row.escape as number) + h.move_escape![i]!;
-    });
-  }
-
-  // ---- engagement_daily_stats
-  const daily = new Table<Row>((outcome, type) => ({
-    session_date: r.sessionDate, server_id: r.serverId, map_name: r.mapName, outcome: outcome, engagement_type: type,
-    engagements: 0, crossfire_engagements: 0, damage: 0, hits: 0, attackers: 0, duration_ms: 0, kill_distance_sum: 0, kill_distance_count: 0,
-  }));
-  const inc = (row: Row, c: string, n: number): void => {
-    row[c] = (row[c] as number) + n;
-  };
-  for (const e of es) {
-    const row = daily.get(e.outcome, e.engagement_type ?? '');
-    inc(row, 'engagements', 1);
-    inc(row, 'crossfire_engagements', e.is_crossfire ? 1 : 0);
-    inc(row, 'damage', e.damage);
-    inc(row, 'hits', e.hits);
-    inc(row, 'attackers', e.num_attackers);
-    inc(row, 'duration_ms', e.end_ms - e.start_ms);
-    if (e.kill_distance !== null) {
-      inc(row, 'kill_distance_sum', e.kill_distance);
-      inc(row, 'kill_distance_count', 1);
-    }
-  }
-
-  // ---- player_map_stats
-  const perMap = new Table<Row>((g) => ({
-    player_guid: g, map_name: r.mapName, rounds_played: 0, time_played_ms: 0, kills: 0, deaths: 0,
-  }));
-  const onMap = new Set<string>();
-  for (const p of rows.roundPlayers) {
-    if (p.team === 'SPECTATOR') continue;
-    const row = perMap.get(p.player_guid);
-    if (!onMap.has(p.player_guid)) {
-      onMap.add(p.player_guid);
-      row.rounds_played = (row.rounds_played as number) + 1;
-    }
-    row.time_played_ms = (row.time_played_ms as number) + Math.max((p.last_seen_ms ?? 0) - (p.first_seen_ms ?? 0), 0);
-  }
-  for (const e of es) {
-    if (!isKill(e)) continue;
-    if (e.killer_guid !== null) {
-      const row = perMap.get(e.killer_guid);
-      row.kills = (row.kills as number) + 1;
-    }
-    const row = perMap.get(e.target_guid);
-    row.deaths = (row.deaths as number) + 1;
-  }
-
-  // ---- player_outcome_stats
-  const outcomes = new Table<Row>((g, outcome) => ({ player_guid: g, outcome: outcome, engagements: 0 }));
-  for (const e of es) {
-    const row = outcomes.get(e.target_guid, e.outcome);
-    row.engagements = (row.engagements as number) + 1;
-  }
-
-  return {
-    player_map_stats: perMap.list(),
-    player_outcome_stats: outcomes.list(),
-    player_teamplay_stats: players.list(),
-    player_weapon_stats: weapons.list(),
-    crossfire_pairs: pairs.list(),
-    teammate_pair_stats: mates.list(),
-    map_kill_heatmap: kh.list(),
-    map_movement_heatmap: mh.list(),
-    engagement_daily_stats: daily.list(),
-  };
+  const sums = new ContributionSums();
+  sums.add(rows);
+  return sums.result();
 }
 
-/** Primary-key columns of each aggregate: rows with equal keys merge. */
-const KEYS: Record<keyof Contributions, readonly string[]> = {
-  player_teamplay_stats: ['player_guid'],
-  player_weapon_stats: ['player_guid', 'mod'],
-  crossfire_pairs: ['player1_guid', 'player2_guid'],
-  teammate_pair_stats: ['player1_guid', 'player2_guid'],
-  map_kill_heatmap: ['map_name', 'grid_size', 'grid_x', 'grid_y'],
-  map_movement_heatmap: ['map_name', 'grid_size', 'grid_x', 'grid_y'],
-  engagement_daily_stats: ['session_date', 'server_id', 'map_name', 'outcome', 'engagement_type'],
-  player_map_stats: ['player_guid', 'map_name'],
-  player_outcome_stats: ['player_guid', 'outcome'],
-};
-
 /**
- * The contributions of several rounds as one set of rows per aggregate, merged by key exactly as
- * the SQL merge does: sums added, min_* the least, max_* the greatest (NULL = none).
+ * The summed contributions of several rounds (an import batch): each key once, its counters added,
+ * min_* the least, max_* the greatest: what merging the rounds one by one in SQL gives.
  */
-export function mergeContributions(parts: readonly Contributions[]): Contributions {
-  const out = {} as Contributions;
-  for (const agg of Object.keys(KEYS) as (keyof Contributions)[]) {
-    const keys = KEYS[agg];
-    const merged = new Map<string, Row>();
-    for (const part of parts) {
-      for (const row of part[agg]) {
-        const k = keys.map((c) => row[c]).join('\u0000');
-        const prev = merged.get(k);
-        if (!prev) {
-          merged.set(k, { ...row });
-          continue;
+export class ContributionSums {
+  private readonly players = new Table();
+  private readonly weapons = new Table();
+  private readonly pairs = new Table();
+  private readonly mates = new Table();
+  private readonly killCells = new Table();
+  private readonly moveCells = new Table();
+  private readonly daily = new Table();
+  private readonly perMap = new Table();
+  private readonly outcomes = new Table();
+
+  result(): Contributions {
+    return {
+      player_teamplay_stats: this.players.list(),
+      player_weapon_stats: this.weapons.list(),
+      crossfire_pairs: this.pairs.list(),
+      teammate_pair_stats: this.mates.list(),
+      map_kill_heatmap: this.killCells.list(),
+      map_movement_heatmap: this.moveCells.list(),
+      engagement_daily_stats: this.daily.list(),
+      player_map_stats: this.perMap.list(),
+      player_outcome_stats: this.outcomes.list(),
+    };
+  }
+
+  /** Adds what one round contributes. */
+  add(rows: RoundRows): void {
+    const r = rows.round;
+    const es = rows.engagements;
+    const { players, weapons, pairs, mates, killCells: kh, moveCells: mh, daily, perMap, outcomes } = this;
+
+    // ---- player_teamplay_stats
+    const player = (g: string): Row => players.get(g, () => newPlayerRow(g));
+    const add = (row: Row, c: PlayerCounter, n: number): void => {
+      row[c] = (row[c] as number) + n;
+    };
+    const playing = new Set<string>();
+    for (const p of rows.roundPlayers) {
+      if (p.team === 'SPECTATOR') continue;
+      const row = player(p.player_guid);
+      if (!playing.has(p.player_guid)) {
+        playing.add(p.player_guid);
+        add(row, 'rounds_played', 1);
+      }
+      add(row, 'time_played_ms', Math.max((p.last_seen_ms ?? 0) - (p.first_seen_ms ?? 0), 0));
+    }
+    for (const e of es) {
+      const t = player(e.target_guid);
+      const killed = isKill(e);
+      add(t, 'engagements_as_target', 1);
+      add(t, 'deaths', killed ? 1 : 0);
+      add(t, 'escapes', e.outcome === 'escaped' ? 1 : 0);
+      add(t, 'timeouts', e.outcome === 'timeout' ? 1 : 0);
+      add(t, 'damage_taken', e.damage);
+      add(t, 'hits_taken', e.hits);
+      add(t, 'crossfire_deaths', killed && e.is_crossfire ? 1 : 0);
+      add(t, 'solo_deaths', killed && is1v1(e) ? 1 : 0);
+      add(t, 'ganked_deaths', killed && gt(e.killer_side, e.victim_side) ? 1 : 0);
+      add(t, 'escape_chances', e.outcome !== 'round_end' && e.outcome !== 'disconnected' ? 1 : 0);
+      const focus = e.num_attackers >= 2;
+      add(t, 'focus_engagements', focus ? 1 : 0);
+      add(t, 'focus_survived', focus && (e.outcome === 'escaped' || e.outcome === 'timeout' || e.outcome === 'round_end') ? 1 : 0);
+
+      const byAttacker = new Map<string, { damage: number; hits: number }>();
+      for (const a of e.attackers) {
+        const s = byAttacker.get(a.guid) ?? { damage: 0, hits: 0 };
+        s.damage += a.damage;
+        s.hits += a.hits;
+        byAttacker.set(a.guid, s);
+      }
+      for (const [g, s] of byAttacker) {
+        const row = player(g);
+        add(row, 'engagements_as_attacker', 1);
+        add(row, 'damage_dealt', s.damage);
+        add(row, 'hits_dealt', s.hits);
+      }
+
+      if (e.killer_guid !== null && (killed || e.outcome === 'teamkill')) {
+        const k = player(e.killer_guid);
+        add(k, 'kills', killed ? 1 : 0);
+        add(k, 'solo_kills', killed && is1v1(e) ? 1 : 0);
+        add(k, 'assisted_kills', killed && e.num_attackers > 1 ? 1 : 0);
+        add(k, 'advantage_kills', killed && gt(e.killer_side, e.victim_side) ? 1 : 0);
+        add(k, 'outnumbered_kills', killed && gt(e.victim_side, e.killer_side) ? 1 : 0);
+        add(k, 'teamkills', e.outcome === 'teamkill' ? 1 : 0);
+        if (killed && e.kill_distance !== null) {
+          add(k, 'kill_distance_sum', e.kill_distance);
+          add(k, 'kill_distance_count', 1);
+          k.max_kill_distance = Math.max((k.max_kill_distance as number | null) ?? -Infinity, e.kill_distance);
         }
-        for (const [c, v] of Object.entries(row)) {
-          if (keys.includes(c) || v === null) continue;
-          const p = prev[c] as number | null;
-          if (p === null) prev[c] = v;
-          else if (c.startsWith('min_')) prev[c] = Math.min(p, v as number);
-          else if (c.startsWith('max_')) prev[c] = Math.max(p, v as number);
-          else prev[c] = p + (v as number);
+      }
+
+      if (e.crossfire_pairs) {
+        const minDelay = new Map<string, number>();
+        for (const p of e.crossfire_pairs) {
+          for (const g of [p.a, p.b]) minDelay.set(g, Math.min(minDelay.get(g) ?? Infinity, p.delay_ms));
+        }
+        for (const [g, d] of minDelay) {
+          const row = player(g);
+          add(row, 'crossfire_engagements', 1);
+          add(row, 'crossfire_kills', killed && e.killer_guid === g ? 1 : 0);
+          add(row, 'crossfire_delay_sum_ms', d);
         }
       }
     }
-    out[agg] = [...merged.values()];
+
+    // ---- player_weapon_stats
+    const weapon = (g: string, mod: number): Row =>
+      weapons.get(`${g}\u0000${mod}`, () => ({ player_guid: g, mod, hits: 0, kills: 0 }));
+    for (const e of es) {
+      for (const a of e.attackers) {
+        for (const [mod, hits] of Object.entries(a.weapons)) {
+          const row = weapon(a.guid, Number(mod));
+          row.hits = (row.hits as number) + hits;
+        }
+      }
+      if (isKill(e) && e.killer_guid !== null && e.end_mod !== null) {
+        const row = weapon(e.killer_guid, e.end_mod);
+        row.kills = (row.kills as number) + 1;
+      }
+    }
+
+    // ---- crossfire_pairs
+    for (const e of es) {
+      if (!e.crossfire_pairs) continue;
+      const perPair = new Map<string, { p1: string; p2: string; d: number }>();
+      for (const p of e.crossfire_pairs) {
+        if (p.a === p.b) continue;
+        const [p1, p2] = cmpC(p.a, p.b) < 0 ? [p.a, p.b] : [p.b, p.a];
+        const k = `${p1}\u0000${p2}`;
+        const prev = perPair.get(k);
+        perPair.set(k, { p1, p2, d: Math.min(prev?.d ?? Infinity, p.delay_ms) });
+      }
+      for (const { p1, p2, d } of perPair.values()) {
+        const row = pairs.get(`${p1}\u0000${p2}`, () => ({
+          player1_guid: p1, player2_guid: p2, crossfire_engagements: 0, crossfire_kills: 0, delay_sum_ms: 0, min_delay_ms: null,
+        }));
+        row.crossfire_engagements = (row.crossfire_engagements as number) + 1;
+        if (isKill(e) && (e.killer_guid === p1 || e.killer_guid === p2)) row.crossfire_kills = (row.crossfire_kills as number) + 1;
+        row.delay_sum_ms = (row.delay_sum_ms as number) + d;
+        row.min_delay_ms = Math.min((row.min_delay_ms as number | null) ?? Infinity, d);
+      }
+    }
+
+    // ---- teammate_pair_stats (directed)
+    const bump = (g1: string, g2: string, c: string): void => {
+      const row = mates.get(`${g1}\u0000${g2}`, () => ({
+        player1_guid: g1, player2_guid: g2, rounds_together: 0, kills_within_range: 0, simultaneous_kills: 0, assisted_kills: 0, crossfire_engagements: 0,
+      }));
+      row[c] = (row[c] as number) + 1;
+    };
+    const teams = new Map<string, Set<string>>();
+    for (const p of rows.roundPlayers) {
+      if (p.team === 'SPECTATOR') continue;
+      const s = teams.get(p.team) ?? new Set<string>();
+      s.add(p.player_guid);
+      teams.set(p.team, s);
+    }
+    // Once per pair per round, even when a guid played on both teams (it switched).
+    const together = new Set<string>();
+    for (const members of teams.values()) {
+      for (const g1 of members) {
+        for (const g2 of members) {
+          const k = `${g1}\u0000${g2}`;
+          if (g1 !== g2 && !together.has(k)) {
+            together.add(k);
+            bump(g1, g2, 'rounds_together');
+          }
+        }
+      }
+    }
+    const kills = es.filter((e) => isKill(e) && e.killer_guid !== null);
+    for (const k of kills) {
+      const g1 = k.killer_guid!;
+      for (const ally of new Set(k.killer_allies ?? [])) if (ally !== g1) bump(g1, ally, 'kills_within_range');
+      for (const g2 of new Set(k.attackers.map((a) => a.guid))) if (g2 !== g1) bump(g1, g2, 'assisted_kills');
+      const partners = new Set<string>();
+      for (const k2 of kills) {
+        if (k2.target_team === k.target_team && k2.killer_guid !== g1 && Math.abs(k2.end_ms - k.end_ms) <= r.crossfireWindowMs) {
+          partners.add(k2.killer_guid!);
+        }
+      }
+      for (const g2 of partners) bump(g1, g2, 'simultaneous_kills');
+    }
+    for (const e of es) {
+      if (!e.crossfire_pairs) continue;
+      const seen = new Set<string>();
+      for (const p of e.crossfire_pairs) {
+        if (p.a === p.b) continue;
+        for (const [g1, g2] of [[p.a, p.b], [p.b, p.a]] as const) {
+          const k = `${g1}\u0000${g2}`;
+          if (!seen.has(k)) {
+            seen.add(k);
+            bump(g1, g2, 'crossfire_engagements');
+          }
+        }
+      }
+    }
+
+    // ---- heatmaps
+    const cellKey = (x: number, y: number): string => `${r.mapName}\u0000${r.gridSize}\u0000${x}\u0000${y}`;
+    const h = rows.heatmap;
+    if (h.kill_gx) {
+      h.kill_gx.forEach((gx, i) => {
+        const gy = h.kill_gy![i]!;
+        const row = kh.get(cellKey(gx, gy), () => ({
+          map_name: r.mapName, grid_size: r.gridSize, grid_x: gx, grid_y: gy, axis_kills: 0, allies_kills: 0,
+        }));
+        row.axis_kills = (row.axis_kills as number) + h.kill_axis![i]!;
+        row.allies_kills = (row.allies_kills as number) + h.kill_allies![i]!;
+      });
+    }
+    if (h.move_gx) {
+      h.move_gx.forEach((gx, i) => {
+        const gy = h.move_gy![i]!;
+        const row = mh.get(cellKey(gx, gy), () => ({
+          map_name: r.mapName, grid_size: r.gridSize, grid_x: gx, grid_y: gy, traversal: 0, combat: 0, escape: 0,
+        }));
+        row.traversal = (row.traversal as number) + h.move_traversal![i]!;
+        row.combat = (row.combat as number) + h.move_combat![i]!;
+        row.escape = (row.escape as number) + h.move_escape![i]!;
+      });
+    }
+
+    // ---- engagement_daily_stats
+    const day = `${r.sessionDate}\u0000${r.serverId}\u0000${r.mapName}`;
+    const inc = (row: Row, c: string, n: number): void => {
+      row[c] = (row[c] as number) + n;
+    };
+    for (const e of es) {
+      const type = e.engagement_type ?? '';
+      const row = daily.get(`${day}\u0000${e.outcome}\u0000${type}`, () => ({
+        session_date: r.sessionDate, server_id: r.serverId, map_name: r.mapName, outcome: e.outcome, engagement_type: type,
+        engagements: 0, crossfire_engagements: 0, damage: 0, hits: 0, attackers: 0, duration_ms: 0, kill_distance_sum: 0, kill_distance_count: 0,
+      }));
+      inc(row, 'engagements', 1);
+      inc(row, 'crossfire_engagements', e.is_crossfire ? 1 : 0);
+      inc(row, 'damage', e.damage);
+      inc(row, 'hits', e.hits);
+      inc(row, 'attackers', e.num_attackers);
+      inc(row, 'duration_ms', e.end_ms - e.start_ms);
+      if (e.kill_distance !== null) {
+        inc(row, 'kill_distance_sum', e.kill_distance);
+        inc(row, 'kill_distance_count', 1);
+      }
+    }
+
+    // ---- player_map_stats
+    const onThisMap = (g: string): Row =>
+      perMap.get(`${g}\u0000${r.mapName}`, () => ({
+        player_guid: g, map_name: r.mapName, rounds_played: 0, time_played_ms: 0, kills: 0, deaths: 0,
+      }));
+    const onMap = new Set<string>();
+    for (const p of rows.roundPlayers) {
+      if (p.team === 'SPECTATOR') continue;
+      const row = onThisMap(p.player_guid);
+      if (!onMap.has(p.player_guid)) {
+        onMap.add(p.player_guid);
+        row.rounds_played = (row.rounds_played as number) + 1;
+      }
+      row.time_played_ms = (row.time_played_ms as number) + Math.max((p.last_seen_ms ?? 0) - (p.first_seen_ms ?? 0), 0);
+    }
+    for (const e of es) {
+      if (!isKill(e)) continue;
+      if (e.killer_guid !== null) {
+        const row = onThisMap(e.killer_guid);
+        row.kills = (row.kills as number) + 1;
+      }
+      const row = onThisMap(e.target_guid);
+      row.deaths = (row.deaths as number) + 1;
+    }
+
+    // ---- player_outcome_stats
+    for (const e of es) {
+      const row = outcomes.get(`${e.target_guid}\u0000${e.outcome}`, () => ({
+        player_guid: e.target_guid, outcome: e.outcome, engagements: 0,
+      }));
+      row.engagements = (row.engagements as number) + 1;
+    }
+
   }
-  return out;
 }

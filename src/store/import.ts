@@ -11,7 +11,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { RoundFileError, isRoundFileName, parseRoundFile } from '../format/reader.ts';
 import type { Store, StoreInternals } from './db.ts';
-import { contributions, mergeContributions } from './contributions.ts';
+import { ContributionSums } from './contributions.ts';
 import { INSERT_ROUND_DETAIL_SQL, roundDetailParams } from './round-detail.ts';
 import { describeIdentity, identityKey, roundRows, RoundRowsError, type RoundRows } from './round-rows.ts';
 
@@ -97,7 +97,9 @@ async function prepare(path: string, opts: ImportOptions): Promise<Prepared | Im
 function batchMerge(imported: readonly RoundRows[]): string {
   const players = new Map<string, { player_guid: string; is_bot: boolean; name: string; first_seen: string; last_seen: string }>();
   const names = new Map<string, { player_guid: string; player_name: string; first_seen: string; last_seen: string; rounds: number }>();
+  const sums = new ContributionSums();
   for (const rows of imported) {
+    sums.add(rows);
     const t = rows.round.roundStart; // ISO strings of one format: they compare as times
     for (const p of rows.players) {
       const prev = players.get(p.player_guid);
@@ -123,7 +125,7 @@ function batchMerge(imported: readonly RoundRows[]): string {
   return JSON.stringify({
     players: [...players.values()],
     names: [...names.values()],
-    contrib: mergeContributions(imported.map((rows) => contributions(rows))),
+    contrib: sums.result(),
   });
 }
 
