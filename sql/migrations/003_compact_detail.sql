@@ -616,12 +616,13 @@ $$;
 -- Import: files in batches
 -- ---------------------------------------------------------------------------------------------
 
--- The importer writes a batch of files in one transaction: each file under its own savepoint with
--- proximity_import_round (round, ledger) and the insert of its round_detail row, then ONE proximity_merge_import call adds the
--- players, names and aggregate contributions of the files that were imported, summed by the
--- importer (src/store/import.ts). A file still commits whole or not at all, and aggregates are
--- touched once per batch instead of once per file (most keys, such as a pair of players or a
--- heatmap cell, recur in every round).
+-- The importer writes a batch of files in one transaction: per file one statement that calls
+-- proximity_import_round (round, ledger) and inserts the round's round_detail row, then ONE
+-- proximity_merge_import call adds the players, names and aggregate contributions of the files that
+-- were imported, summed by the importer (src/store/import.ts). A batch that fails is retried, then
+-- written one file per transaction: a file still commits whole or not at all. Aggregates are touched
+-- once per batch instead of once per file (most keys, such as a pair of players or a heatmap cell,
+-- recur in every round).
 DROP FUNCTION proximity_import_round(jsonb);
 DROP FUNCTION proximity_define_import();
 
@@ -671,8 +672,8 @@ BEGIN
   INSERT INTO imported_file (content_sha256, round_id, file_name, size_bytes)
   VALUES (p_file->>'sha256', v_round, p_file->>'file_name', (p_file->>'size')::integer);
 
-  -- The caller inserts the round_detail row next, in the same savepoint (array literals as typed
-  -- parameters parse several times faster than the same arrays in jsonb).
+  -- The caller's statement inserts the round_detail row (array literals as typed parameters parse
+  -- several times faster than the same arrays in jsonb).
   RETURN jsonb_build_object('status', 'imported', 'round_id', v_round);
 END
 $$;

@@ -1,7 +1,6 @@
 /**
  * Idempotent import of round files: the round, the ledger, the players, the detail and the aggregate
- * updates of a file commit together or not at all (batches of files share a transaction, each file
- * under its own savepoint). The round
+ * updates of a file commit together or not at all (a batch of files shares one transaction). The round
  * identity decides duplicates (same identity + same content hash → 'duplicate', a no-op; same
  * identity + different hash → 'rejected'), serialised between importers by a transaction-scoped
  * advisory lock on the identity, with unique constraints as the backstop.
@@ -12,7 +11,7 @@ import { basename, join } from 'node:path';
 import { RoundFileError, isRoundFileName, parseRoundFile } from '../format/reader.ts';
 import type { Store, StoreInternals } from './db.ts';
 import { ContributionSums } from './contributions.ts';
-import { INSERT_ROUND_DETAIL_SQL, roundDetailParams } from './round-detail.ts';
+import { roundDetailInsertSql, roundDetailParams } from './round-detail.ts';
 import { describeIdentity, identityKey, roundRows, RoundRowsError, type RoundRows } from './round-rows.ts';
 
 export interface ImportOutcome {
@@ -33,14 +32,18 @@ export interface ImportPathsOptions extends ImportOptions {
 }
 
 /**
- * Files are written in batches, one transaction per batch (sql/migrations/003_compact_detail.sql):
- * each file under its own savepoint (round and ledger by proximity_import_round, then its round_detail
- * row: all of the file or none of it), then one
- * merge of the players, names and aggregate contributions of the files that were imported. A batch
- * that fails as a whole is retried, then written one file per transaction, so one bad file can never
- * block the others.
+ * Files are written in batches, one transaction per batch (sql/migrations/003_compact_detail.sql): one
+ * statement per file (round, ledger, round_detail row), then one merge of the players, names and
+ * aggregate contributions of the files that were imported. A batch that fails is retried, then written
+ * one file per transaction, so a bad file can never block the others and never half-imports.
  */
-const IMPORT_SQL = 'SELECT proximity_import_round($1::jsonb) AS result';
+/** One statement per file: the ledger and round (proximity_import_round), and when that imported the
+ *  round, its round_detail row with the arrays as typed parameters (they parse several times faster than
+ *  the same arrays in jsonb). */
+const IMPORT_SQL =
+  `WITH r AS (SELECT proximity_import_round($1::jsonb) AS result), ` +
+  `d AS (${roundDetailInsertSql(`(r.result->>'round_id')::integer`, 2, `FROM r WHERE r.result->>'status' = 'imported'`)}) ` +
+  `SELECT result FROM r`;
 const MERGE_SQL = 'SELECT proximity_merge_import($1::jsonb)';
 
 /** Files per transaction: aggregates are merged once per batch (most of their keys recur every round). */
@@ -129,34 +132,24 @@ function batchMerge(imported: readonly RoundRows[]): string {
   });
 }
 
-/** Writes a batch in one transaction; every file gets an outcome (throws only for batch-wide failures). */
+/** Writes a batch in one transaction; every file gets an outcome, or the whole batch throws. */
 async function writeBatchOnce(store: Store, batch: readonly Prepared[]): Promise<ImportOutcome[]> {
   return store.transaction(async (tx) => {
     const outcomes: ImportOutcome[] = [];
     const imported: RoundRows[] = [];
     for (const f of batch) {
-      await tx.query('SAVEPOINT proximity_file');
-      try {
-        const [row] = await tx.query<{ result: ImportResult }>(IMPORT_SQL, [f.payload]);
-        if (row!.result.status === 'imported') {
-          await tx.query(INSERT_ROUND_DETAIL_SQL, roundDetailParams(row!.result.round_id, f.rows.detail, f.rows.heatmap));
-        }
-        await tx.query('RELEASE SAVEPOINT proximity_file');
-        const o = outcome(f.path, f.rows, f.sha256, row!.result);
-        if (o.status === 'imported') imported.push(f.rows);
-        outcomes.push(o);
-      } catch (e) {
-        // a deadlock or lost connection concerns the whole batch: retry it
-        if (RETRYABLE.has(errorCode(e) ?? '') || errorCode(e) === undefined) throw e;
-        await tx.query('ROLLBACK TO SAVEPOINT proximity_file');
-        outcomes.push({ file: f.path, status: 'rejected', reason: `${f.path}: database: ${(e as Error).message}` });
-      }
+      const [row] = await tx.query<{ result: ImportResult }>(IMPORT_SQL, [f.payload, ...roundDetailParams(f.rows.detail, f.rows.heatmap)]);
+      const o = outcome(f.path, f.rows, f.sha256, row!.result);
+      if (o.status === 'imported') imported.push(f.rows);
+      outcomes.push(o);
     }
     if (imported.length > 0) await tx.query(MERGE_SQL, [batchMerge(imported)]);
     return outcomes;
   });
 }
 
+/** A batch fails as a whole (a file the database refuses, a deadlock, a lost connection): it is retried
+ *  when that can help, then written one file per transaction, so a bad file fails alone. */
 async function writeBatch(store: Store, batch: readonly Prepared[]): Promise<ImportOutcome[]> {
   for (let attempt = 1; ; attempt++) {
     try {

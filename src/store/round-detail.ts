@@ -185,21 +185,22 @@ export function arrayLiteral(values: readonly (number | string | boolean | null)
   return `${out}}`;
 }
 
-/** Inserts one round_detail row: $1 = round_id, then one array literal per column. */
-export const INSERT_ROUND_DETAIL_SQL =
-  `INSERT INTO round_detail (round_id, ${[...COLUMNS.map(([c]) => c), ...HEATMAP_COLUMNS].join(', ')}) VALUES ($1, ` +
-  [...COLUMNS.map(([, type]) => type), ...HEATMAP_COLUMNS.map(() => 'integer[]')]
-    .map((type, i) => `$${i + 2}::${type}`)
-    .join(', ') +
-  ')';
+/**
+ * `INSERT INTO round_detail … SELECT <roundId>, $first::smallint[], …` for one round: the round id is an
+ * SQL expression of the caller's query, the arrays are parameters from `first` on (roundDetailParams).
+ */
+export function roundDetailInsertSql(roundId: string, first: number, from: string): string {
+  const columns = [...COLUMNS.map(([c]) => c), ...HEATMAP_COLUMNS];
+  const types = [...COLUMNS.map(([, type]) => type), ...HEATMAP_COLUMNS.map(() => 'integer[]')];
+  return (
+    `INSERT INTO round_detail (round_id, ${columns.join(', ')}) ` +
+    `SELECT ${roundId}, ${types.map((type, i) => `$${first + i}::${type}`).join(', ')} ${from}`
+  );
+}
 
-export function roundDetailParams(
-  roundId: number,
-  detail: RoundDetail,
-  heatmap: Record<string, number[] | null>,
-): (number | string | null)[] {
+/** The array literals of one round_detail row, in the order of roundDetailInsertSql. */
+export function roundDetailParams(detail: RoundDetail, heatmap: Record<string, number[] | null>): (string | null)[] {
   return [
-    roundId,
     ...COLUMNS.map(([c]) => arrayLiteral(detail[c]!)),
     ...HEATMAP_COLUMNS.map((c) => (heatmap[c] ? arrayLiteral(heatmap[c]) : null)),
   ];
