@@ -181,15 +181,16 @@ function report(label: string, r: ImportRun): void {
 
 async function sizeReport(label: string, store: Store, engagements: number): Promise<void> {
   const stats = await dataStats(store);
-  const total = stats.reduce((s, t) => s + t.bytes, 0);
+  const total = stats.reduce((s, t) => s + (t.bytes ?? 0), 0);
   const detail = stats.find((t) => t.table === 'round_detail')!;
+  const detailBytes = detail.bytes ?? 0;
   const stored = stats.find((t) => t.table === 'combat_engagement')!.rows;
   console.log(
     `${label}: ${mb(total)} in our tables (${fmt(total / engagements)} bytes per engagement imported); ` +
-      `round_detail ${mb(detail.bytes)} holds ${fmt(stored)} engagements${stored ? ` = ${fmt(detail.bytes / stored)} bytes per engagement stored` : ''} (players, attackers, paths, kill context, incl. TOAST and index)`,
+      `round_detail ${mb(detailBytes)} holds ${fmt(stored)} engagements${stored ? ` = ${fmt(detailBytes / stored)} bytes per engagement stored` : ''} (players, attackers, paths, kill context, incl. TOAST and index)`,
   );
-  const top = [...stats].sort((a, b) => b.bytes - a.bytes).slice(0, 6);
-  console.log(`  largest: ${top.map((t) => `${t.table} ${mb(t.bytes)} (${fmt(t.rows)} rows)`).join(', ')}`);
+  const top = stats.filter((t) => t.bytes !== null).sort((a, b) => b.bytes! - a.bytes!).slice(0, 6);
+  console.log(`  largest: ${top.map((t) => `${t.table} ${mb(t.bytes!)} (${fmt(t.rows)} rows)`).join(', ')}`);
 }
 
 /** The dashboard's queries: the analytics area's functions when present, else representative SQL. */

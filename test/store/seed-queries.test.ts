@@ -137,7 +137,7 @@ for (const make of await freshDatabases()) {
       assert.equal(byName.get('combat_engagement')!.total_bytes, null);
       assert.deepEqual(
         (await dataStats(store)).find((s) => s.table === 'round_player'),
-        { table: 'round_player', rows: 7, bytes: 0 },
+        { table: 'round_player', rows: 7, bytes: null },
       );
     });
 

@@ -49,12 +49,14 @@ export async function statsOn(output: Output, store: Store, opts: DatabaseOption
     table(stats, [
       { header: 'table', value: (r) => safeText(r.table) },
       { header: 'rows', value: (r) => r.rows },
-      { header: 'size', value: (r) => formatBytes(r.bytes), align: 'right' },
+      { header: 'size', value: (r) => (r.bytes === null ? 'in round_detail' : formatBytes(r.bytes)), align: 'right' },
     ], output.c),
   );
-  const rows = stats.reduce((n, r) => n + r.rows, 0);
-  const bytes = stats.reduce((n, r) => n + r.bytes, 0);
-  output.out(output.c.bold(`total: ${rows.toLocaleString('en-US')} rows, ${formatBytes(bytes)}`));
+  // the views' rows are stored in round_detail: count every stored row and byte once
+  const tables = stats.filter((r) => r.bytes !== null);
+  const rows = tables.reduce((n, r) => n + r.rows, 0);
+  const bytes = tables.reduce((n, r) => n + (r.bytes ?? 0), 0);
+  output.out(output.c.bold(`total: ${rows.toLocaleString('en-US')} rows in ${tables.length} tables, ${formatBytes(bytes)}`));
   return EXIT_OK;
 }
 
