@@ -353,7 +353,7 @@ CROSS JOIN LATERAL (
     GROUP BY w.attacker
   ),
   att AS (
-    SELECT a.eng, count(*) AS n,
+    SELECT a.eng,
            jsonb_agg(jsonb_build_object('pid', pl.pid, 'guid', pl.guid, 'team', proximity_team_name(a.team),
                        'damage', a.damage, 'hits', a.hits, 'first_ms', s.start_ms + a.first_ms,
                        'last_ms', s.start_ms + a.last_ms, 'got_kill', a.got_kill,
@@ -404,7 +404,7 @@ CROSS JOIN LATERAL (
          tp.pid AS target_pid, tp.guid COLLATE "C" AS target_guid, proximity_team_name(e.target_team) AS target_team,
          proximity_class_name(e.target_class) AS target_class, proximity_outcome_name(e.outcome) AS outcome,
          e.end_mod, kp.pid AS killer_pid, kp.guid COLLATE "C" AS killer_guid, e.damage, e.hits,
-         COALESCE(att.n, 0)::smallint AS num_attackers, e.is_crossfire, e.crossfire_delay_ms,
+         e.attacker_count AS num_attackers, e.is_crossfire, e.crossfire_delay_ms,
          xf.pairs AS crossfire_pairs,
          COALESCE(att.attackers, '[]'::jsonb) AS attackers,
          COALESCE(path.points, '[]'::jsonb) AS position_path,
@@ -424,10 +424,10 @@ CROSS JOIN LATERAL (
          CASE WHEN e.killer_side IS NOT NULL THEN e.killer_side || 'v' || e.victim_side END AS engagement_type
   FROM unnest(d.eng_id_offset, d.eng_start_ms, d.eng_duration_ms, d.eng_target, d.eng_target_team,
               d.eng_target_class, d.eng_outcome, d.eng_end_mod, d.eng_killer, d.eng_damage, d.eng_hits,
-              d.eng_is_crossfire, d.eng_crossfire_delay_ms, d.kill_weapon, d.victim_dx, d.victim_dy, d.victim_dz,
+              d.eng_is_crossfire, d.eng_crossfire_delay_ms, d.eng_attacker_count, d.kill_weapon, d.victim_dx, d.victim_dy, d.victim_dz,
               d.killer_dx, d.killer_dy, d.killer_dz, d.kill_distance, d.killer_side, d.victim_side) WITH ORDINALITY
          AS e(id_offset, start_ms, duration_ms, target, target_team, target_class, outcome, end_mod, killer,
-              damage, hits, is_crossfire, crossfire_delay_ms, kill_weapon, victim_dx, victim_dy, victim_dz,
+              damage, hits, is_crossfire, crossfire_delay_ms, attacker_count, kill_weapon, victim_dx, victim_dy, victim_dz,
               killer_dx, killer_dy, killer_dz, kill_distance, killer_side, victim_side, ord)
   JOIN pl tp ON tp.pos = e.target
   LEFT JOIN pl kp ON kp.pos = e.killer
@@ -453,6 +453,248 @@ JOIN round r ON r.round_id = e.round_id
 LEFT JOIN round_player kp ON kp.round_id = e.round_id AND kp.pid = e.killer_pid
 LEFT JOIN round_player vp ON vp.round_id = e.round_id AND vp.pid = e.target_pid
 WHERE e.outcome = 'killed';
+
+-- The children of engagements as plain rows (no jsonb): for set-based SQL such as the contribution
+-- functions below, and for anyone who would otherwise unpack combat_engagement's jsonb.
+CREATE VIEW engagement_attacker AS
+SELECT d.round_id, x.*
+FROM round_detail d
+CROSS JOIN LATERAL (
+  WITH pl AS (SELECT * FROM unnest(d.player_pid, d.player_guid) WITH ORDINALITY AS p(pid, guid, pos)),
+       eng AS (SELECT ord + id_offset AS engagement_id, ord FROM unnest(d.eng_id_offset) WITH ORDINALITY AS e(id_offset, ord))
+  SELECT eng.engagement_id, a.ord AS attacker, pl.pid, pl.guid COLLATE "C" AS player_guid,
+         proximity_team_name(a.team) AS team, a.damage, a.hits, a.got_kill
+  FROM unnest(proximity_parents(d.eng_attacker_count), d.att_player, d.att_team, d.att_damage, d.att_hits,
+              d.att_got_kill) WITH ORDINALITY AS a(eng, player, team, damage, hits, got_kill, ord)
+  JOIN pl ON pl.pos = a.player
+  JOIN eng ON eng.ord = a.eng
+) x;
+
+-- Hits per meansOfDeath of each attacker (attacker = engagement_attacker.attacker).
+CREATE VIEW engagement_weapon AS
+SELECT d.round_id, x.*
+FROM round_detail d
+CROSS JOIN LATERAL (
+  WITH pl AS (SELECT * FROM unnest(d.player_guid) WITH ORDINALITY AS p(guid, pos)),
+       eng AS (SELECT ord + id_offset AS engagement_id, ord FROM unnest(d.eng_id_offset) WITH ORDINALITY AS e(id_offset, ord)),
+       att AS (SELECT * FROM unnest(proximity_parents(d.eng_attacker_count), d.att_player) WITH ORDINALITY AS a(eng, player, ord))
+  SELECT eng.engagement_id, w.attacker, pl.guid COLLATE "C" AS player_guid, w.mod, w.hits
+  FROM unnest(proximity_parents(d.att_weapon_count), d.wpn_mod, d.wpn_hits) AS w(attacker, mod, hits)
+  JOIN att ON att.ord = w.attacker
+  JOIN pl ON pl.pos = att.player
+  JOIN eng ON eng.ord = att.eng
+) x;
+
+CREATE VIEW engagement_crossfire_pair AS
+SELECT d.round_id, x.*
+FROM round_detail d
+CROSS JOIN LATERAL (
+  WITH pl AS (SELECT * FROM unnest(d.player_guid) WITH ORDINALITY AS p(guid, pos)),
+       eng AS (SELECT ord + id_offset AS engagement_id, ord FROM unnest(d.eng_id_offset) WITH ORDINALITY AS e(id_offset, ord))
+  SELECT eng.engagement_id, pa.guid COLLATE "C" AS a_guid, pb.guid COLLATE "C" AS b_guid, c.delay_ms
+  FROM unnest(proximity_parents(d.eng_pair_count), d.xf_a, d.xf_b, d.xf_delay_ms) AS c(eng, a, b, delay_ms)
+  JOIN pl pa ON pa.pos = c.a
+  JOIN pl pb ON pb.pos = c.b
+  JOIN eng ON eng.ord = c.eng
+) x;
+
+-- Players within nearby_radius at a kill; list: killer_allies, killer_enemies, victim_allies, victim_enemies.
+CREATE VIEW engagement_nearby AS
+SELECT d.round_id, x.*
+FROM round_detail d
+CROSS JOIN LATERAL (
+  WITH pl AS (SELECT * FROM unnest(d.player_guid) WITH ORDINALITY AS p(guid, pos)),
+       eng AS (SELECT ord + id_offset AS engagement_id, ord FROM unnest(d.eng_id_offset) WITH ORDINALITY AS e(id_offset, ord))
+  SELECT eng.engagement_id,
+         (ARRAY['killer_allies', 'killer_enemies', 'victim_allies', 'victim_enemies'])[n.list] AS list,
+         pl.guid COLLATE "C" AS player_guid
+  FROM unnest(proximity_parents(d.eng_near_count), d.near_list, d.near_player) AS n(eng, list, player)
+  JOIN pl ON pl.pos = n.player
+  JOIN eng ON eng.ord = n.eng
+) x;
+
+-- The contribution functions of 002 unpacked combat_engagement's jsonb; over round_detail that means
+-- building jsonb only to take it apart again. The same definitions over the row views. Each view is
+-- read once (MATERIALIZED) and joined by hash: joined directly, a view would be decoded again for
+-- every row of the other side.
+CREATE OR REPLACE FUNCTION contrib_player_teamplay_stats(p_rounds integer[])
+RETURNS SETOF player_teamplay_stats LANGUAGE sql STABLE AS $$
+WITH e AS MATERIALIZED (
+  SELECT round_id, engagement_id, target_guid, killer_guid, outcome, damage, hits, num_attackers,
+         is_crossfire, killer_side, victim_side, kill_distance
+  FROM combat_engagement WHERE round_id = ANY (p_rounds)
+),
+att AS (   -- one row per (engagement, attacker guid)
+  SELECT player_guid AS g, round_id, engagement_id, sum(damage)::bigint AS damage, sum(hits)::bigint AS hits
+  FROM engagement_attacker WHERE round_id = ANY (p_rounds)
+  GROUP BY 1, 2, 3
+),
+pair AS MATERIALIZED (
+  SELECT * FROM engagement_crossfire_pair WHERE round_id = ANY (p_rounds)
+),
+xf AS (    -- one row per (engagement, guid in a crossfire pair): the guid's smallest delay
+  SELECT x.g, p.round_id, p.engagement_id, min(x.d) AS d,
+         bool_or(e.outcome = 'killed' AND e.killer_guid = x.g) AS got_kill
+  FROM pair p
+  JOIN e ON e.round_id = p.round_id AND e.engagement_id = p.engagement_id,
+       LATERAL (VALUES (p.a_guid, p.delay_ms), (p.b_guid, p.delay_ms)) x(g, d)
+  GROUP BY 1, 2, 3
+),
+parts (g, rounds_played, time_played_ms, engagements_as_target, deaths, escapes, timeouts,
+       damage_taken, hits_taken, crossfire_deaths, solo_deaths, ganked_deaths,
+       engagements_as_attacker, damage_dealt, hits_dealt, kills, solo_kills, assisted_kills,
+       advantage_kills, outnumbered_kills, teamkills, crossfire_engagements, crossfire_kills,
+       crossfire_delay_sum_ms, kill_distance_sum, kill_distance_count, max_kill_distance,
+       escape_chances, focus_engagements, focus_survived) AS (
+  SELECT player_guid, count(DISTINCT round_id),
+         sum(GREATEST(COALESCE(last_seen_ms, 0) - COALESCE(first_seen_ms, 0), 0)),
+         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL::integer, 0, 0, 0
+  FROM round_player
+  WHERE round_id = ANY (p_rounds) AND team <> 'SPECTATOR'
+  GROUP BY player_guid
+  UNION ALL
+  SELECT target_guid, 0, 0, count(*),
+         count(*) FILTER (WHERE outcome = 'killed'),
+         count(*) FILTER (WHERE outcome = 'escaped'),
+         count(*) FILTER (WHERE outcome = 'timeout'),
+         sum(damage), sum(hits),
+         count(*) FILTER (WHERE outcome = 'killed' AND is_crossfire),
+         count(*) FILTER (WHERE outcome = 'killed' AND killer_side = 1 AND victim_side = 1),
+         count(*) FILTER (WHERE outcome = 'killed' AND killer_side > victim_side),
+         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL,
+         count(*) FILTER (WHERE outcome NOT IN ('round_end', 'disconnected')),
+         count(*) FILTER (WHERE num_attackers >= 2),
+         count(*) FILTER (WHERE num_attackers >= 2 AND outcome IN ('escaped', 'timeout', 'round_end'))
+  FROM e GROUP BY target_guid
+  UNION ALL
+  SELECT g, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, count(*), sum(damage), sum(hits),
+         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, 0, 0
+  FROM att GROUP BY g
+  UNION ALL
+  SELECT killer_guid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+         count(*) FILTER (WHERE outcome = 'killed'),
+         count(*) FILTER (WHERE outcome = 'killed' AND killer_side = 1 AND victim_side = 1),
+         count(*) FILTER (WHERE outcome = 'killed' AND num_attackers > 1),
+         count(*) FILTER (WHERE outcome = 'killed' AND killer_side > victim_side),
+         count(*) FILTER (WHERE outcome = 'killed' AND killer_side < victim_side),
+         count(*) FILTER (WHERE outcome = 'teamkill'),
+         0, 0, 0,
+         COALESCE(sum(kill_distance) FILTER (WHERE outcome = 'killed'), 0),
+         count(kill_distance) FILTER (WHERE outcome = 'killed'),
+         max(kill_distance) FILTER (WHERE outcome = 'killed'), 0, 0, 0
+  FROM e WHERE killer_guid IS NOT NULL AND outcome IN ('killed', 'teamkill')
+  GROUP BY killer_guid
+  UNION ALL
+  SELECT g, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+         count(*), count(*) FILTER (WHERE got_kill), sum(d), 0, 0, NULL, 0, 0, 0
+  FROM xf GROUP BY g
+)
+SELECT g, sum(rounds_played)::bigint, sum(time_played_ms)::bigint, sum(engagements_as_target)::bigint,
+       sum(deaths)::bigint, sum(escapes)::bigint, sum(timeouts)::bigint, sum(damage_taken)::bigint,
+       sum(hits_taken)::bigint, sum(crossfire_deaths)::bigint, sum(solo_deaths)::bigint,
+       sum(ganked_deaths)::bigint, sum(engagements_as_attacker)::bigint, sum(damage_dealt)::bigint,
+       sum(hits_dealt)::bigint, sum(kills)::bigint, sum(solo_kills)::bigint,
+       sum(assisted_kills)::bigint, sum(advantage_kills)::bigint, sum(outnumbered_kills)::bigint,
+       sum(teamkills)::bigint, sum(crossfire_engagements)::bigint, sum(crossfire_kills)::bigint,
+       sum(crossfire_delay_sum_ms)::bigint, sum(kill_distance_sum)::bigint,
+       sum(kill_distance_count)::bigint, max(max_kill_distance)::integer,
+       sum(escape_chances)::bigint, sum(focus_engagements)::bigint, sum(focus_survived)::bigint
+FROM parts GROUP BY g
+$$;
+
+CREATE OR REPLACE FUNCTION contrib_player_weapon_stats(p_rounds integer[])
+RETURNS SETOF player_weapon_stats LANGUAGE sql STABLE AS $$
+WITH parts (g, mod, hits, kills) AS (
+  SELECT player_guid, mod::integer, hits::bigint, 0
+  FROM engagement_weapon WHERE round_id = ANY (p_rounds)
+  UNION ALL
+  SELECT killer_guid, end_mod, 0, 1
+  FROM combat_engagement
+  WHERE round_id = ANY (p_rounds) AND outcome = 'killed' AND killer_guid IS NOT NULL AND end_mod IS NOT NULL
+)
+SELECT g, mod, sum(hits)::bigint, sum(kills)::bigint FROM parts GROUP BY g, mod
+$$;
+
+CREATE OR REPLACE FUNCTION contrib_crossfire_pairs(p_rounds integer[])
+RETURNS SETOF crossfire_pairs LANGUAGE sql STABLE AS $$
+WITH pr AS MATERIALIZED (   -- one row per (engagement, guid pair)
+  SELECT p.round_id, p.engagement_id, LEAST(p.a_guid, p.b_guid) AS p1, GREATEST(p.a_guid, p.b_guid) AS p2,
+         min(p.delay_ms) AS d
+  FROM engagement_crossfire_pair p
+  WHERE p.round_id = ANY (p_rounds) AND p.a_guid <> p.b_guid
+  GROUP BY 1, 2, 3, 4
+),
+e AS MATERIALIZED (
+  SELECT round_id, engagement_id, outcome, killer_guid FROM combat_engagement WHERE round_id = ANY (p_rounds)
+)
+SELECT pr.p1, pr.p2, count(*)::bigint,
+       count(*) FILTER (WHERE e.outcome = 'killed' AND e.killer_guid IN (pr.p1, pr.p2))::bigint,
+       sum(pr.d)::bigint, min(pr.d)::integer
+FROM pr
+JOIN e ON e.round_id = pr.round_id AND e.engagement_id = pr.engagement_id
+GROUP BY pr.p1, pr.p2
+$$;
+
+CREATE OR REPLACE FUNCTION contrib_teammate_pair_stats(p_rounds integer[])
+RETURNS SETOF teammate_pair_stats LANGUAGE sql STABLE AS $$
+WITH k AS MATERIALIZED (          -- kills by an enemy
+  SELECT e.round_id, e.engagement_id, e.end_ms, e.target_team, e.killer_guid
+  FROM combat_engagement e
+  WHERE e.round_id = ANY (p_rounds) AND e.outcome = 'killed' AND e.killer_guid IS NOT NULL
+),
+rp AS MATERIALIZED (
+  SELECT round_id, player_guid, team FROM round_player WHERE round_id = ANY (p_rounds) AND team <> 'SPECTATOR'
+),
+near AS MATERIALIZED (
+  SELECT * FROM engagement_nearby WHERE round_id = ANY (p_rounds) AND list = 'killer_allies'
+),
+att AS MATERIALIZED (
+  SELECT round_id, engagement_id, player_guid FROM engagement_attacker WHERE round_id = ANY (p_rounds)
+),
+pair AS MATERIALIZED (
+  SELECT * FROM engagement_crossfire_pair WHERE round_id = ANY (p_rounds)
+),
+parts (g1, g2, rounds_together, kills_within_range, simultaneous_kills, assisted_kills,
+       crossfire_engagements) AS (
+  SELECT a.player_guid, b.player_guid, count(DISTINCT a.round_id), 0, 0, 0, 0
+  FROM rp a
+  JOIN rp b ON b.round_id = a.round_id AND b.team = a.team
+  WHERE a.player_guid <> b.player_guid
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT g1, g2, 0, count(*), 0, 0, 0
+  FROM (SELECT DISTINCT k.round_id, k.engagement_id, k.killer_guid AS g1, n.player_guid AS g2
+        FROM k JOIN near n ON n.round_id = k.round_id AND n.engagement_id = k.engagement_id
+        WHERE n.player_guid <> k.killer_guid) x
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT g1, g2, 0, 0, count(*), 0, 0
+  FROM (SELECT DISTINCT k1.round_id, k1.engagement_id, k1.killer_guid AS g1, k2.killer_guid AS g2
+        FROM k k1
+        JOIN k k2 ON k2.round_id = k1.round_id AND k2.target_team = k1.target_team
+                 AND k2.killer_guid <> k1.killer_guid
+        JOIN round r ON r.round_id = k1.round_id
+        WHERE abs(k2.end_ms - k1.end_ms) <= r.crossfire_window_ms) x
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT g1, g2, 0, 0, 0, count(*), 0
+  FROM (SELECT DISTINCT k.round_id, k.engagement_id, k.killer_guid AS g1, a.player_guid AS g2
+        FROM k JOIN att a ON a.round_id = k.round_id AND a.engagement_id = k.engagement_id
+        WHERE a.player_guid <> k.killer_guid) x
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT g1, g2, 0, 0, 0, 0, count(*)
+  FROM (SELECT DISTINCT p.round_id, p.engagement_id, x.g1, x.g2
+        FROM pair p,
+             LATERAL (VALUES (p.a_guid, p.b_guid), (p.b_guid, p.a_guid)) x(g1, g2)
+        WHERE x.g1 <> x.g2) y
+  GROUP BY 1, 2
+)
+SELECT g1, g2, sum(rounds_together)::bigint, sum(kills_within_range)::bigint,
+       sum(simultaneous_kills)::bigint, sum(assisted_kills)::bigint,
+       sum(crossfire_engagements)::bigint
+FROM parts GROUP BY g1, g2
+$$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Per-player aggregates for the player profile (forever, like the others)
