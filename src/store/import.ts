@@ -6,7 +6,8 @@
  * advisory lock on the identity, with unique constraints as the backstop.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { RoundFileError, isRoundFileName, parseRoundFile } from '../format/reader.ts';
 import type { Store, StoreInternals } from './db.ts';
@@ -68,10 +69,12 @@ interface Prepared {
   sha256: string;
 }
 
-async function prepare(path: string, opts: ImportOptions): Promise<Prepared | ImportOutcome> {
+function prepare(path: string, opts: ImportOptions): Prepared | ImportOutcome {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    // Sync: a round file is ~30 kB, and the promise version costs several times the read itself
+    // (open, stat, read, close as separate trips through the thread pool).
+    bytes = readFileSync(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { file: path, status: 'rejected', reason: `${path}: cannot read: ${err.code ?? err.message}` };
@@ -168,7 +171,7 @@ async function writeBatch(store: Store, batch: readonly Prepared[]): Promise<Imp
 }
 
 export async function importFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
-  const p = await prepare(path, opts);
+  const p = prepare(path, opts);
   if (!('payload' in p)) return p;
   return (await writeBatch(store, [p]))[0]!;
 }
@@ -233,7 +236,9 @@ export async function importPaths(store: Store, paths: string[], opts: ImportPat
       const ready: { i: number; p: Prepared }[] = [];
       const unreadable: { i: number; o: ImportOutcome }[] = [];
       for (let i = first; i < end; i++) {
-        const p = await prepare(unique[i]!, opts);
+        const p = prepare(unique[i]!, opts);
+        // let the other workers' database replies in between: the database should never wait on us
+        await new Promise<void>((resolve) => setImmediate(resolve));
         if ('payload' in p) ready.push({ i, p });
         else unreadable.push({ i, o: p });
       }
