@@ -6,8 +6,7 @@
  * advisory lock on the identity, with unique constraints as the backstop.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { RoundFileError, isRoundFileName, parseRoundFile } from '../format/reader.ts';
 import type { Store, StoreInternals } from './db.ts';
@@ -69,12 +68,10 @@ interface Prepared {
   sha256: string;
 }
 
-function prepare(path: string, opts: ImportOptions): Prepared | ImportOutcome {
+async function prepare(path: string, opts: ImportOptions): Promise<Prepared | ImportOutcome> {
   let bytes: Buffer;
   try {
-    // Sync: a round file is ~30 kB, and the promise version costs several times the read itself
-    // (open, stat, read, close as separate trips through the thread pool).
-    bytes = readFileSync(path);
+    bytes = await readFile(path);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { file: path, status: 'rejected', reason: `${path}: cannot read: ${err.code ?? err.message}` };
@@ -171,7 +168,7 @@ async function writeBatch(store: Store, batch: readonly Prepared[]): Promise<Imp
 }
 
 export async function importFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
-  const p = prepare(path, opts);
+  const p = await prepare(path, opts);
   if (!('payload' in p)) return p;
   return (await writeBatch(store, [p]))[0]!;
 }
@@ -236,9 +233,7 @@ export async function importPaths(store: Store, paths: string[], opts: ImportPat
       const ready: { i: number; p: Prepared }[] = [];
       const unreadable: { i: number; o: ImportOutcome }[] = [];
       for (let i = first; i < end; i++) {
-        const p = prepare(unique[i]!, opts);
-        // let the other workers' database replies in between: the database should never wait on us
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        const p = await prepare(unique[i]!, opts);
         if ('payload' in p) ready.push({ i, p });
         else unreadable.push({ i, o: p });
       }
