@@ -24,18 +24,17 @@ export interface Contributions {
 
 /** Order of text in PostgreSQL's "C" collation: by code point (UTF-8 byte order), not UTF-16 unit. */
 export function cmpC(a: string, b: string): number {
-  if (a === b) return 0;
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const x = ia.next();
-    const y = ib.next();
-    if (x.done) return y.done ? 0 : -1;
-    if (y.done) return 1;
-    const cx = x.value.codePointAt(0)!;
-    const cy = y.value.codePointAt(0)!;
-    if (cx !== cy) return cx < cy ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // UTF-16 units order like code points except across surrogates (U+10000 and up): compare those
+    // as code points (equal units before i mean a surrogate here is where the two strings part)
+    if ((x & 0xf800) === 0xd800 || (y & 0xf800) === 0xd800) return a.codePointAt(i)! < b.codePointAt(i)! ? -1 : 1;
+    return x < y ? -1 : 1;
   }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
 
@@ -49,20 +48,27 @@ const PLAYER_COLUMNS = [
 ] as const;
 type PlayerCounter = (typeof PLAYER_COLUMNS)[number];
 
-/** Rows of one aggregate by primary key (parts joined with NUL, which no key contains), created on first touch. */
+/** Rows of one aggregate by a key of two parts (nested maps: no key strings to build), created on first touch. */
 class Table {
-  private readonly rows = new Map<string, Row>();
-  get(key: string, make: () => Row): Row {
-    let r = this.rows.get(key);
+  private readonly rows = new Map<string, Map<string | number, Row>>();
+  private readonly all: Row[] = [];
+  get(k1: string, k2: string | number, make: () => Row): Row {
+    let inner = this.rows.get(k1);
+    if (!inner) {
+      inner = new Map();
+      this.rows.set(k1, inner);
+    }
+    let r = inner.get(k2);
     if (!r) {
       r = make();
-      this.rows.set(key, r);
+      inner.set(k2, r);
+      this.all.push(r);
     }
     return r;
   }
   /** The rows in first-touch order: the SQL merge sorts them by key (its lock order) itself. */
   list(): Row[] {
-    return [...this.rows.values()];
+    return this.all;
   }
 }
 
@@ -120,7 +126,7 @@ export class ContributionSums {
     const { players, weapons, pairs, mates, killCells: kh, moveCells: mh, daily, perMap, outcomes } = this;
 
     // ---- player_teamplay_stats
-    const player = (g: string): Row => players.get(g, () => newPlayerRow(g));
+    const player = (g: string): Row => players.get(g, '', () => newPlayerRow(g));
     const add = (row: Row, c: PlayerCounter, n: number): void => {
       row[c] = (row[c] as number) + n;
     };
@@ -196,7 +202,7 @@ export class ContributionSums {
 
     // ---- player_weapon_stats
     const weapon = (g: string, mod: number): Row =>
-      weapons.get(`${g}\u0000${mod}`, () => ({ player_guid: g, mod, hits: 0, kills: 0 }));
+      weapons.get(g, mod, () => ({ player_guid: g, mod, hits: 0, kills: 0 }));
     for (const e of es) {
       for (const a of e.attackers) {
         for (const [mod, hits] of Object.entries(a.weapons)) {
@@ -222,7 +228,7 @@ export class ContributionSums {
         perPair.set(k, { p1, p2, d: Math.min(prev?.d ?? Infinity, p.delay_ms) });
       }
       for (const { p1, p2, d } of perPair.values()) {
-        const row = pairs.get(`${p1}\u0000${p2}`, () => ({
+        const row = pairs.get(p1, p2, () => ({
           player1_guid: p1, player2_guid: p2, crossfire_engagements: 0, crossfire_kills: 0, delay_sum_ms: 0, min_delay_ms: null,
         }));
         row.crossfire_engagements = (row.crossfire_engagements as number) + 1;
@@ -233,10 +239,12 @@ export class ContributionSums {
     }
 
     // ---- teammate_pair_stats (directed)
-    const bump = (g1: string, g2: string, c: string): void => {
-      const row = mates.get(`${g1}\u0000${g2}`, () => ({
+    const mate = (g1: string, g2: string): Row =>
+      mates.get(g1, g2, () => ({
         player1_guid: g1, player2_guid: g2, rounds_together: 0, kills_within_range: 0, simultaneous_kills: 0, assisted_kills: 0, crossfire_engagements: 0,
       }));
+    const bump = (g1: string, g2: string, c: string): void => {
+      const row = mate(g1, g2);
       row[c] = (row[c] as number) + 1;
     };
     const teams = new Map<string, Set<string>>();
@@ -247,14 +255,15 @@ export class ContributionSums {
       teams.set(p.team, s);
     }
     // Once per pair per round, even when a guid played on both teams (it switched).
-    const together = new Set<string>();
+    const together = new Set<Row>();
     for (const members of teams.values()) {
       for (const g1 of members) {
         for (const g2 of members) {
-          const k = `${g1}\u0000${g2}`;
-          if (g1 !== g2 && !together.has(k)) {
-            together.add(k);
-            bump(g1, g2, 'rounds_together');
+          if (g1 === g2) continue;
+          const row = mate(g1, g2);
+          if (!together.has(row)) {
+            together.add(row);
+            row.rounds_together = (row.rounds_together as number) + 1;
           }
         }
       }
@@ -274,26 +283,27 @@ export class ContributionSums {
     }
     for (const e of es) {
       if (!e.crossfire_pairs) continue;
-      const seen = new Set<string>();
+      const seen = new Set<Row>();
       for (const p of e.crossfire_pairs) {
         if (p.a === p.b) continue;
-        for (const [g1, g2] of [[p.a, p.b], [p.b, p.a]] as const) {
-          const k = `${g1}\u0000${g2}`;
-          if (!seen.has(k)) {
-            seen.add(k);
-            bump(g1, g2, 'crossfire_engagements');
+        for (const row of [mate(p.a, p.b), mate(p.b, p.a)]) {
+          if (!seen.has(row)) {
+            seen.add(row);
+            row.crossfire_engagements = (row.crossfire_engagements as number) + 1;
           }
         }
       }
     }
 
     // ---- heatmaps
-    const cellKey = (x: number, y: number): string => `${r.mapName}\u0000${r.gridSize}\u0000${x}\u0000${y}`;
+    const cells = `${r.mapName}\u0000${r.gridSize}`;
+      // grid indices are integers far inside ±2^20: one exact number per cell
+      const cellKey = (x: number, y: number): number => x * 2 ** 21 + y;
     const h = rows.heatmap;
     if (h.kill_gx) {
       h.kill_gx.forEach((gx, i) => {
         const gy = h.kill_gy![i]!;
-        const row = kh.get(cellKey(gx, gy), () => ({
+        const row = kh.get(cells, cellKey(gx, gy), () => ({
           map_name: r.mapName, grid_size: r.gridSize, grid_x: gx, grid_y: gy, axis_kills: 0, allies_kills: 0,
         }));
         row.axis_kills = (row.axis_kills as number) + h.kill_axis![i]!;
@@ -303,7 +313,7 @@ export class ContributionSums {
     if (h.move_gx) {
       h.move_gx.forEach((gx, i) => {
         const gy = h.move_gy![i]!;
-        const row = mh.get(cellKey(gx, gy), () => ({
+        const row = mh.get(cells, cellKey(gx, gy), () => ({
           map_name: r.mapName, grid_size: r.gridSize, grid_x: gx, grid_y: gy, traversal: 0, combat: 0, escape: 0,
         }));
         row.traversal = (row.traversal as number) + h.move_traversal![i]!;
@@ -319,7 +329,7 @@ export class ContributionSums {
     };
     for (const e of es) {
       const type = e.engagement_type ?? '';
-      const row = daily.get(`${day}\u0000${e.outcome}\u0000${type}`, () => ({
+      const row = daily.get(day, `${e.outcome}\u0000${type}`, () => ({
         session_date: r.sessionDate, server_id: r.serverId, map_name: r.mapName, outcome: e.outcome, engagement_type: type,
         engagements: 0, crossfire_engagements: 0, damage: 0, hits: 0, attackers: 0, duration_ms: 0, kill_distance_sum: 0, kill_distance_count: 0,
       }));
@@ -337,7 +347,7 @@ export class ContributionSums {
 
     // ---- player_map_stats
     const onThisMap = (g: string): Row =>
-      perMap.get(`${g}\u0000${r.mapName}`, () => ({
+      perMap.get(g, r.mapName, () => ({
         player_guid: g, map_name: r.mapName, rounds_played: 0, time_played_ms: 0, kills: 0, deaths: 0,
       }));
     const onMap = new Set<string>();
@@ -362,7 +372,7 @@ export class ContributionSums {
 
     // ---- player_outcome_stats
     for (const e of es) {
-      const row = outcomes.get(`${e.target_guid}\u0000${e.outcome}`, () => ({
+      const row = outcomes.get(e.target_guid, e.outcome, () => ({
         player_guid: e.target_guid, outcome: e.outcome, engagements: 0,
       }));
       row.engagements = (row.engagements as number) + 1;
