@@ -58,32 +58,41 @@ function hexValue(c: number): number {
  * digits, when `%00` occurs, or when the field holds a raw byte outside 0x20–0x7E.
  */
 export function decodeText(field: string): string {
+  const decoded = tryDecodeText(field, 0, field.length);
+  if (decoded === null) throw textError(field);
+  return decoded;
+}
+
+let scratch = new Uint8Array(256);
+
+/**
+ * decodeText of `s[start, end)` without substrings for the checks and without throwing: null when the
+ * field is not valid (textError then says why). The readers' fast paths decode in place with it.
+ */
+export function tryDecodeText(s: string, start: number, end: number): string | null {
   let hasEscape = false;
-  for (let i = 0; i < field.length; i++) {
-    const c = field.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) {
-      throw new TextEncodingError(`raw byte 0x${c.toString(16).padStart(2, '0')} at offset ${i} (must be percent-encoded)`);
-    }
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return null;
     if (c === 37) hasEscape = true;
   }
-  if (!hasEscape) return field; // fast path: nothing to decode, no allocation
+  if (!hasEscape) return s.slice(start, end); // the common case: nothing to decode
 
-  const bytes = new Uint8Array(field.length);
+  if (scratch.length < end - start) scratch = new Uint8Array(Math.max(end - start, 2 * scratch.length));
+  const bytes = scratch; // decoded into a reused buffer: no allocation per field
   let n = 0;
   let highBytes = false;
-  for (let i = 0; i < field.length; i++) {
-    const c = field.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
     if (c !== 37) {
       bytes[n++] = c;
       continue;
     }
-    const hi = i + 1 < field.length ? hexValue(field.charCodeAt(i + 1)) : -1;
-    const lo = i + 2 < field.length ? hexValue(field.charCodeAt(i + 2)) : -1;
-    if (hi < 0 || lo < 0) {
-      throw new TextEncodingError(`"%" at offset ${i} is not followed by two hex digits`);
-    }
+    const hi = i + 1 < end ? hexValue(s.charCodeAt(i + 1)) : -1;
+    const lo = i + 2 < end ? hexValue(s.charCodeAt(i + 2)) : -1;
+    if (hi < 0 || lo < 0) return null;
     const b = (hi << 4) | lo;
-    if (b === 0) throw new TextEncodingError(`%00 at offset ${i} (engine strings cannot hold NUL)`);
+    if (b === 0) return null;
     if (b > 0x7f) highBytes = true;
     bytes[n++] = b;
     i += 2;
@@ -99,12 +108,37 @@ export function decodeText(field: string): string {
   return latin1(view);
 }
 
+/**
+ * Why `field` is not valid percent-encoded text (only called when it is not): a raw byte anywhere comes
+ * first, then the first bad `%` escape or `%00` from the left.
+ */
+function textError(field: string): TextEncodingError {
+  for (let i = 0; i < field.length; i++) {
+    const c = field.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) {
+      return new TextEncodingError(`raw byte 0x${c.toString(16).padStart(2, '0')} at offset ${i} (must be percent-encoded)`);
+    }
+  }
+  for (let i = 0; i < field.length; i++) {
+    if (field.charCodeAt(i) !== 37) continue;
+    const hi = i + 1 < field.length ? hexValue(field.charCodeAt(i + 1)) : -1;
+    const lo = i + 2 < field.length ? hexValue(field.charCodeAt(i + 2)) : -1;
+    if (hi < 0 || lo < 0) return new TextEncodingError(`"%" at offset ${i} is not followed by two hex digits`);
+    if (((hi << 4) | lo) === 0) return new TextEncodingError(`%00 at offset ${i} (engine strings cannot hold NUL)`);
+    i += 2;
+  }
+  throw new Error(`textError called for valid text ${JSON.stringify(field)}`); // unreachable
+}
+
 /** Latin-1 maps each byte to the code point of the same value, so every byte sequence decodes. */
 export function latin1(bytes: Uint8Array): string {
-  let out = '';
+  // apply takes the typed array as is (a spread would walk it with an iterator); chunks keep the
+  // argument count far below engine limits.
   const CHUNK = 8192;
+  if (bytes.length <= CHUNK) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  let out = '';
   for (let i = 0; i < bytes.length; i += CHUNK) {
-    out += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK) as unknown as number[]);
   }
   return out;
 }

@@ -177,24 +177,3 @@ export function decimal(s: string, field: string): number {
   if (magnitude > INT32_MAX) throw new FieldError(field, `number out of range: ${show(s)}`);
   return negative && magnitude !== 0 ? -magnitude : magnitude;
 }
-
-/**
- * Fast path for hot lists: the integer in s[start, end) as `-?[0-9]{1,15}`, or NaN when it is not one.
- * No substring, no error object; callers re-parse with the throwing parsers only to report a problem.
- */
-export function intSlice(s: string, start: number, end: number): number {
-  let i = start;
-  let negative = false;
-  if (i < end && s.charCodeAt(i) === 45) {
-    negative = true;
-    i++;
-  }
-  if (i === end || end - i > 15) return NaN;
-  let v = 0;
-  for (; i < end; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return NaN;
-    v = v * 10 + d;
-  }
-  return negative ? 0 - v : v;
-}

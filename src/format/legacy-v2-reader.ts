@@ -70,10 +70,11 @@ export class LegacyV2Reader implements LineParser {
     private readonly name: RoundFileNameParts | null,
   ) {}
 
-  line(text: string, lineNo: number): void {
+  line(chunk: string, bytes: Uint8Array, start: number, end: number, lineNo: number): void {
     this.lineNo = lineNo;
-    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1); // tolerate CRLF copies
-    if (text === '') return; // the seed's writer puts a blank line before # HEATMAP
+    if (end > start && bytes[end - 1] === 13) end--; // tolerate CRLF copies
+    if (start === end) return; // the seed's writer puts a blank line before # HEATMAP
+    const text = chunk.slice(start, end);
     try {
       if (text.charCodeAt(0) === 35) {
         if (text === '# HEATMAP') {

@@ -2,12 +2,17 @@
  * Reader for the seeds' v3 `_engagements.txt` (`# PROXIMITY_TRACKER_V3`), layout in docs/LEGACY.md.
  * The hazard of this format: the last field (attackers) holds weapon lists `id:count;…` that reuse the
  * field separator `;`, so a line is cut at its first 23 separators and the rest is taken whole.
+ *
+ * As in the v1 reader, data lines go through a fast parser (legacy-v3-fast.ts) first; a line it does
+ * not accept is read by the strict parsers below, which are the reference and name the problem.
  */
 import { FieldError, RoundFileError } from './errors.ts';
 import { decimal, enumOf, flag, intMin, intRange, show, SMALL_MAX } from './fields.ts';
 import type { RoundFileNameParts } from './file-name.ts';
 import { PlayerRegistry, legacyHeader, mergeCells, legacyHeaderLine, legacyTeam, tornLegacy } from './legacy-common.ts';
+import { V3FastParser } from './legacy-v3-fast.ts';
 import type { LineParser } from './line-parser.ts';
+import { CR, HASH, IntSet } from './scan.ts';
 import {
   OUTCOMES,
   PATH_EVENTS,
@@ -61,21 +66,57 @@ export class LegacyV3Reader implements LineParser {
   private readonly headerValues = new Map<string, string>();
   private readonly registry = new PlayerRegistry();
   private readonly engagements: Engagement[] = [];
-  private readonly ids = new Set<number>();
+  private readonly ids = new IntSet();
   private killHeatmap: KillHeatCell[] | null = null;
   private movementHeatmap: MovementHeatCell[] | null = null;
   private lineNo = 1;
+  private readonly fast = new V3FastParser();
 
+  /** strictOnly: read every line with the strict parsers (tests compare the two readings). */
   constructor(
     private readonly file: string,
     private readonly name: RoundFileNameParts | null,
+    private readonly strictOnly = false,
   ) {}
 
-  line(text: string, lineNo: number): void {
+  line(text: string, bytes: Uint8Array, start: number, end: number, lineNo: number): void {
     this.lineNo = lineNo;
+    if (end > start && bytes[end - 1] === CR) end--; // tolerate CRLF copies
+    if (start === end) return; // the legacy writer left blank lines between sections
+    if (!this.strictOnly && bytes[start] !== HASH && this.fastDataLine(text, bytes, start, end)) return;
+    this.strictLine(text.slice(start, end), lineNo);
+  }
+
+  /** A data line read by the fast parser; false (nothing recorded) when the strict path must read it. */
+  private fastDataLine(s: string, b: Uint8Array, start: number, end: number): boolean {
+    switch (this.section) {
+      case 'engagements': {
+        const e = this.fast.engagement(s, b, start, end, this.ids, this.registry);
+        if (e === null) return false;
+        this.ids.add(e.id);
+        this.engagements.push(e);
+        return true;
+      }
+      case 'kill_heatmap': {
+        const c = this.fast.killCell(s, b, start, end);
+        if (c === null) return false;
+        this.killHeatmap!.push(c);
+        return true;
+      }
+      case 'movement_heatmap': {
+        const c = this.fast.movementCell(s, b, start, end);
+        if (c === null) return false;
+        this.movementHeatmap!.push(c);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** The reference reading of a (non-blank, CR-stripped) line: reports the first problem with its field. */
+  private strictLine(text: string, lineNo: number): void {
     try {
-      if (text === '' || text === '\r') return; // the legacy writer left blank lines between sections
-      if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1); // tolerate CRLF copies
       if (text.charCodeAt(0) === 35) return this.hashLine(text, lineNo);
       switch (this.section) {
         case 'header':

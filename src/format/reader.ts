@@ -23,27 +23,40 @@ export { RoundFileError, type RoundFileErrorKind } from './errors.ts';
 export { encodeText, decodeText } from './escape.ts';
 export { isRoundFileName, parseRoundFileName } from './file-name.ts';
 
+/**
+ * How lines are read. The readers parse a well-formed data line with a fast in-place parser and fall
+ * back to their strict parsers (the reference, which name any problem) for everything else; tests set
+ * `strictOnly` to read every line with the strict parsers and check that both readings agree.
+ */
+export interface ReadOptions {
+  strictOnly?: boolean;
+}
+
 /** Chooses the format from the first line, then forwards every line to it. */
 class FormatDispatcher implements LineParser {
   private parser: LineParser | null = null;
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly options: ReadOptions = {},
+  ) {}
 
-  line(text: string, lineNo: number): void {
+  line(text: string, bytes: Uint8Array, start: number, end: number, lineNo: number): void {
     if (this.parser === null) {
-      this.parser = this.choose(text);
+      this.parser = this.choose(text.slice(start, end));
       return;
     }
-    this.parser.line(text, lineNo);
+    this.parser.line(text, bytes, start, end, lineNo);
   }
 
   private choose(first: string): LineParser {
     const name = parseRoundFileName(this.file);
     const ts = name?.timestampUnix ?? null;
-    if (first === V1_MAGIC) return new V1Reader(this.file, ts);
+    const strictOnly = this.options.strictOnly === true;
+    if (first === V1_MAGIC) return new V1Reader(this.file, ts, strictOnly);
     if (first === V1_MAGIC + '\r') {
       throw new RoundFileError('malformed', this.file, 1, null, 'raw byte 0x0d at the line end (CRLF line ends; the format uses \\n)');
     }
-    if (first === V3_MAGIC || first === V3_MAGIC + '\r') return new LegacyV3Reader(this.file, name);
+    if (first === V3_MAGIC || first === V3_MAGIC + '\r') return new LegacyV3Reader(this.file, name, strictOnly);
     if (first === V2_MAGIC || first === V2_MAGIC + '\r') return new LegacyV2Reader(this.file, name);
     if (first.startsWith('# PROXIMITY_ROUND ') || first.startsWith('# PROXIMITY_TRACKER_V')) {
       throw new RoundFileError('unsupported', this.file, 1, 'version', `unsupported format version ${JSON.stringify(first.slice(2, 60))}`);
@@ -66,10 +79,7 @@ class FormatDispatcher implements LineParser {
 }
 
 /** Strings are Unicode text: non-ASCII characters are taken as their UTF-8 bytes (pass bytes to read raw files). */
-function toBinary(content: string | Uint8Array): string {
-  if (typeof content !== 'string') {
-    return Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
-  }
+function toBinary(content: string): string {
   for (let i = 0; i < content.length; i++) {
     if (content.charCodeAt(i) > 0x7f) return Buffer.from(content, 'utf8').toString('latin1');
   }
@@ -78,9 +88,20 @@ function toBinary(content: string | Uint8Array): string {
 
 /** Parses a whole round file held in memory (any supported format). Throws RoundFileError. */
 export function parseRoundFile(content: string | Uint8Array, fileName: string): RoundFile {
-  const parser = new FormatDispatcher(fileName);
-  const splitter = new LineSplitter((text, lineNo) => parser.line(text, lineNo));
-  splitter.push(toBinary(content));
+  return parseRoundFileWith(content, fileName, {});
+}
+
+/** parseRoundFile with ReadOptions (for tests; not part of the package's API). */
+export function parseRoundFileWith(content: string | Uint8Array, fileName: string, options: ReadOptions): RoundFile {
+  const parser = new FormatDispatcher(fileName, options);
+  const splitter = new LineSplitter(parser);
+  if (typeof content === 'string') {
+    const text = toBinary(content);
+    splitter.push(text, Buffer.from(text, 'latin1'));
+  } else {
+    const bytes = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    splitter.push(bytes.toString('latin1'), bytes);
+  }
   return parser.finish(splitter.rest);
 }
 
@@ -94,7 +115,7 @@ const CHUNK_BYTES = 256 * 1024;
  */
 export async function readRoundFile(path: string): Promise<RoundFile> {
   const parser = new FormatDispatcher(path);
-  const splitter = new LineSplitter((text, lineNo) => parser.line(text, lineNo));
+  const splitter = new LineSplitter(parser);
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, 'r');
@@ -102,7 +123,7 @@ export async function readRoundFile(path: string): Promise<RoundFile> {
     while (true) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
       if (bytesRead === 0) break;
-      splitter.push(buffer.toString('latin1', 0, bytesRead));
+      splitter.push(buffer.toString('latin1', 0, bytesRead), buffer.subarray(0, bytesRead));
     }
   } catch (e) {
     if (e instanceof RoundFileError) throw e;

@@ -2,6 +2,11 @@
  * Reader for `PROXIMITY_ROUND v1` (docs/FORMAT.md), fed one line at a time so a file never has to be
  * held in one string. Validation is strict: anything the contract does not allow is reported with the
  * line and field, except what the contract says to ignore (unknown header/END keys, trailing fields).
+ *
+ * Two parsers per data line: the fast one (v1-fast.ts) reads a well-formed line in place and returns
+ * its record; any line it does not accept goes to the strict parsers below, which split it into fields
+ * and report the first problem (or, for a valid line the fast one does not handle, return the record).
+ * The strict parsers are the reference: the fast ones must accept nothing they reject.
  */
 import { FieldError, RoundFileError } from './errors.ts';
 import {
@@ -10,9 +15,7 @@ import {
   int,
   COORD_MAX,
   coord,
-  INT32_MAX,
   intMin,
-  intSlice,
   SMALL_MAX,
   unixSeconds,
   intRange,
@@ -24,6 +27,8 @@ import {
   text,
 } from './fields.ts';
 import type { LineParser } from './line-parser.ts';
+import { HASH, IntSet } from './scan.ts';
+import { V1FastParser } from './v1-fast.ts';
 import {
   OUTCOMES,
   PATH_EVENTS,
@@ -39,7 +44,6 @@ import {
   type Player,
   type RoundFile,
   type RoundHeader,
-  type Team,
 } from './types.ts';
 
 export const V1_MAGIC = '# PROXIMITY_ROUND v1';
@@ -122,33 +126,6 @@ const MOVEMENT_CELL_FIELDS = ['grid_x', 'grid_y', 'traversal', 'combat', 'escape
 
 const OUTCOME_SET: ReadonlySet<string> = new Set(OUTCOMES);
 const PATH_EVENT_SET: ReadonlySet<string> = new Set(PATH_EVENTS);
-const TEAM_BY_NAME = new Map<string, Team>([
-  ['AXIS', 'AXIS'],
-  ['ALLIES', 'ALLIES'],
-  ['SPECTATOR', 'SPECTATOR'],
-]);
-const num = (s: string): number => intSlice(s, 0, s.length);
-
-/** `mod:hits/…` parsed without substrings; null when anything is off (parseWeapons then names it). */
-function weaponsFast(s: string): Record<number, number> | null {
-  const weapons: Record<number, number> = {};
-  if (s === '') return weapons;
-  const n = s.length;
-  let pos = 0;
-  while (true) {
-    let slash = s.indexOf('/', pos);
-    if (slash < 0) slash = n;
-    const colon = s.indexOf(':', pos);
-    if (colon < 0 || colon >= slash) return null;
-    const mod = intSlice(s, pos, colon);
-    const hits = intSlice(s, colon + 1, slash);
-    if (!(mod >= 0 && mod <= SMALL_MAX) || !(hits >= 0 && hits <= INT32_MAX) || weapons[mod] !== undefined) return null;
-    weapons[mod] = hits;
-    if (slash === n) return weapons;
-    pos = slash + 1;
-  }
-}
-const PATH_EVENT_BY_NAME = new Map<string, PathEvent>(PATH_EVENTS.map((e) => [e, e]));
 const END_REASONS: ReadonlySet<string> = new Set(['intermission', 'map_restart', 'shutdown']);
 /** Outcomes decided by a death: they carry the meansOfDeath of that death. */
 const DEATH_OUTCOMES: ReadonlySet<string> = new Set(['killed', 'died_world', 'suicide', 'teamkill']);
@@ -169,17 +146,26 @@ export class V1Reader implements LineParser {
   private listedSections = new Set<Section>();
   private readonly seenSections = new Set<Section>();
   private readonly engagements: Engagement[] = [];
-  private readonly engagementIds = new Set<number>();
+  private readonly engagementIds = new IntSet();
   private readonly players: Player[] = [];
-  private readonly playerPids = new Set<number>();
+  private readonly playerPids = new IntSet();
   /** First place each pid was referenced, so a missing player line is reported where it was used. */
   private readonly pidRefs = new Map<number, { line: number; field: string }>();
+  /** The pids in pidRefs: the per-reference check, cheaper than a Map lookup. */
+  private readonly referenced = new IntSet();
   private killHeatmap: KillHeatCell[] | null = null;
   private movementHeatmap: MovementHeatCell[] | null = null;
-  private readonly cellKeys = new Set<string>();
+  /** Cells of the current heatmap section, keyed by cellKey(gx, gy). */
+  private readonly cellKeys = new Set<number>();
   private lineNo = 1; // the dispatcher consumed line 1 (the magic line)
+  private readonly fast = new V1FastParser();
 
-  constructor(file: string, fileTimestampUnix: number | null) {
+  /** strictOnly: read every line with the strict parsers (tests compare the two readings). */
+  constructor(
+    file: string,
+    fileTimestampUnix: number | null,
+    private readonly strictOnly = false,
+  ) {
     this.file = file;
     this.fileTimestampUnix = fileTimestampUnix;
   }
@@ -188,8 +174,81 @@ export class V1Reader implements LineParser {
     throw new RoundFileError('malformed', this.file, line, field, detail);
   }
 
-  line(textLine: string, lineNo: number): void {
+  line(text: string, bytes: Uint8Array, start: number, end: number, lineNo: number): void {
     this.lineNo = lineNo;
+    if (!this.strictOnly && start < end && bytes[start] !== HASH && this.fastDataLine(text, bytes, start, end, lineNo)) return;
+    this.strictLine(text.slice(start, end), lineNo);
+  }
+
+  /**
+   * A data line read by the fast parser and checked against the rest of the file; false (nothing
+   * recorded) when the fast parser gives up or the line repeats an id, pid or cell — the strict path
+   * then re-reads the line and reports it.
+   */
+  private fastDataLine(s: string, b: Uint8Array, start: number, end: number, lineNo: number): boolean {
+    switch (this.state) {
+      case 'engagements': {
+        const e = this.fast.engagement(s, b, start, end);
+        if (e === null || this.engagementIds.has(e.id)) return false;
+        this.engagementIds.add(e.id);
+        this.engagementRefs(e, lineNo);
+        this.engagements.push(e);
+        return true;
+      }
+      case 'players': {
+        const p = this.fast.player(s, b, start, end);
+        if (p === null || this.playerPids.has(p.pid)) return false;
+        this.playerPids.add(p.pid);
+        this.players.push(p);
+        return true;
+      }
+      case 'kill_heatmap': {
+        const c = this.fast.killCell(s, b, start, end);
+        if (c === null || !this.addNewCell(c.gx, c.gy)) return false;
+        this.killHeatmap!.push(c);
+        return true;
+      }
+      case 'movement_heatmap': {
+        const c = this.fast.movementCell(s, b, start, end);
+        if (c === null || !this.addNewCell(c.gx, c.gy)) return false;
+        this.movementHeatmap!.push(c);
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * The pid references of a fast-parsed engagement, in the order (and with the field names) the strict
+   * parser records them, so a missing player line is reported at the same place either way. A field
+   * name is only built for a pid seen for the first time.
+   */
+  private engagementRefs(e: Engagement, lineNo: number): void {
+    this.ref(e.target, lineNo, 'target');
+    if (e.killer !== null) this.ref(e.killer, lineNo, 'killer');
+    const pairs = e.crossfirePairs;
+    for (let i = 0; i < pairs.length; i++) {
+      const { a, b } = pairs[i]!;
+      if (!this.referenced.has(a)) this.ref(a, lineNo, `crossfire_pairs[${i + 1}]`);
+      if (!this.referenced.has(b)) this.ref(b, lineNo, `crossfire_pairs[${i + 1}]`);
+    }
+    const attackers = e.attackers;
+    for (let i = 0; i < attackers.length; i++) {
+      const pid = attackers[i]!.pid;
+      if (!this.referenced.has(pid)) this.ref(pid, lineNo, `attackers[${i + 1}].pid`);
+    }
+    const k = e.kill;
+    if (k !== null) {
+      this.refs(k.killerAllies, lineNo, 'killer_allies');
+      this.refs(k.victimAllies, lineNo, 'victim_allies');
+      this.refs(k.killerEnemies, lineNo, 'killer_enemies');
+      this.refs(k.victimEnemies, lineNo, 'victim_enemies');
+    }
+  }
+
+  /** The reference reading of a line: reports the first problem with its field. */
+  private strictLine(textLine: string, lineNo: number): void {
     if (textLine.length === 0) this.fail(lineNo, null, 'empty line (empty lines are not allowed)');
     this.checkAscii(textLine, lineNo);
     try {
@@ -275,43 +334,45 @@ export class V1Reader implements LineParser {
     for (const key of HEADER_KEYS) {
       if (!h.has(key)) this.fail(lineNo, key, 'missing header key (the header ends at the first section line)');
     }
-    const get = (k: (typeof HEADER_KEYS)[number]): string => h.get(k)!;
     // Header problems are reported on the first section line, where the header is known to be complete.
-    const at = <T>(key: string, parse: () => T): T => {
-      try {
-        return parse();
-      } catch (e) {
-        if (e instanceof FieldError) this.fail(lineNo, e.field, e.message);
-        throw e;
-      }
-    };
-    const trackerVersion = at('tracker_version', () => text(get('tracker_version'), 'tracker_version'));
+    try {
+      this.parseHeader(lineNo);
+    } catch (e) {
+      if (e instanceof FieldError) this.fail(lineNo, e.field, e.message);
+      throw e;
+    }
+  }
+
+  /** The header values, checked in this order (the first problem is the one reported). */
+  private parseHeader(lineNo: number): void {
+    const h = this.headerValues;
+    const trackerVersion = text(h.get('tracker_version')!, 'tracker_version');
     if (trackerVersion === '') this.fail(lineNo, 'tracker_version', 'empty');
-    const serverId = at('server_id', () => text(get('server_id'), 'server_id'));
+    const serverId = text(h.get('server_id')!, 'server_id');
     if (serverId === '') this.fail(lineNo, 'server_id', 'empty');
-    const map = at('map', () => text(get('map'), 'map'));
+    const map = text(h.get('map')!, 'map');
     if (map === '') this.fail(lineNo, 'map', 'empty');
-    const sections = at('sections', () => this.parseSections(get('sections')));
+    const sections = this.parseSections(h.get('sections')!);
     this.listedSections = new Set(sections as Section[]);
     this.header = {
       source: 'proximity-v1',
       trackerVersion,
       serverId,
-      serverName: at('server_name', () => text(get('server_name'), 'server_name')),
+      serverName: text(h.get('server_name')!, 'server_name'),
       map,
-      round: at('round', () => intRange(get('round'), 'round', 1, 2)),
-      gametype: at('gametype', () => int(get('gametype'), 'gametype')),
-      roundStartUnix: at('round_start_unix', () => unixSeconds(get('round_start_unix'), 'round_start_unix')),
+      round: intRange(h.get('round')!, 'round', 1, 2),
+      gametype: int(h.get('gametype')!, 'gametype'),
+      roundStartUnix: unixSeconds(h.get('round_start_unix')!, 'round_start_unix'),
       roundEndUnix: null,
       durationMs: null,
       pausedMs: null,
       endReason: null,
-      timelimit: at('timelimit', () => text(get('timelimit'), 'timelimit')),
-      config: at('config', () => this.parseConfig(get('config'))),
+      timelimit: text(h.get('timelimit')!, 'timelimit'),
+      config: this.parseConfig(h.get('config')!),
       sections,
       fileTimestampUnix: this.fileTimestampUnix,
     };
-    at('round_start_leveltime', () => intMin(get('round_start_leveltime'), 'round_start_leveltime', 0));
+    intMin(h.get('round_start_leveltime')!, 'round_start_leveltime', 0);
   }
 
   private parseSections(value: string): string[] {
@@ -337,13 +398,11 @@ export class V1Reader implements LineParser {
       const name = pair.slice(0, colon);
       if (!isConfigName(name)) throw new FieldError('config', `bad name ${show(name)} (lower-case letters, digits, _)`);
       if (Object.hasOwn(config, name)) throw new FieldError('config', `${name} listed twice`);
-      // defineProperty, not assignment: a name like __proto__ must become a plain own property.
-      Object.defineProperty(config, name, {
-        value: int(pair.slice(colon + 1), `config.${name}`),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const setting = int(pair.slice(colon + 1), `config.${name}`);
+      // A plain own data property. Assignment makes one, except for a name the object inherits
+      // (__proto__ is an accessor; frozen intrinsics refuse the others): defineProperty for those.
+      if (name in config) Object.defineProperty(config, name, { value: setting, enumerable: true, writable: true, configurable: true });
+      else config[name] = setting;
     }
     return config;
   }
@@ -376,7 +435,10 @@ export class V1Reader implements LineParser {
   }
 
   private ref(pid: number, lineNo: number, field: string): number {
-    if (!this.pidRefs.has(pid)) this.pidRefs.set(pid, { line: lineNo, field });
+    if (!this.referenced.has(pid)) {
+      this.referenced.add(pid);
+      this.pidRefs.set(pid, { line: lineNo, field });
+    }
     return pid;
   }
 
@@ -490,42 +552,8 @@ export class V1Reader implements LineParser {
     return pairs;
   }
 
-  /** Fast path without per-field name strings; anything unexpected goes to parseAttackersStrict. */
   private parseAttackers(s: string, lineNo: number): Attacker[] {
     if (s === '') return [];
-    const items = s.split('|');
-    const attackers: Attacker[] = new Array(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const p = items[i]!.split(',');
-      if (p.length < 8) return this.parseAttackersStrict(s, lineNo);
-      const pid = num(p[0]!);
-      const team = TEAM_BY_NAME.get(p[1]!);
-      const damage = num(p[2]!);
-      const hits = num(p[3]!);
-      const firstHitMs = num(p[4]!);
-      const lastHitMs = num(p[5]!);
-      const gotKill = p[6] === '1' ? true : p[6] === '0' ? false : undefined;
-      const weapons = weaponsFast(p[7]!);
-      if (
-        !(pid >= 1 && pid <= SMALL_MAX) ||
-        team === undefined ||
-        !(damage >= 0 && damage <= INT32_MAX) ||
-        !(hits >= 0 && hits <= INT32_MAX) ||
-        !(firstHitMs >= 0) ||
-        !(lastHitMs >= firstHitMs && lastHitMs <= INT32_MAX) ||
-        gotKill === undefined ||
-        weapons === null
-      ) {
-        return this.parseAttackersStrict(s, lineNo);
-      }
-      for (let j = 0; j < i; j++) if (attackers[j]!.pid === pid) return this.parseAttackersStrict(s, lineNo);
-      if (!this.pidRefs.has(pid)) this.pidRefs.set(pid, { line: lineNo, field: `attackers[${i + 1}].pid` });
-      attackers[i] = { pid, team, damage, hits, firstHitMs, lastHitMs, gotKill, weapons };
-    }
-    return attackers;
-  }
-
-  private parseAttackersStrict(s: string, lineNo: number): Attacker[] {
     const items = s.split('|');
     const attackers: Attacker[] = new Array(items.length);
     const seen = new Set<number>();
@@ -553,42 +581,8 @@ export class V1Reader implements LineParser {
     return attackers;
   }
 
-  /** Fast path: one scan, no substrings; anything unexpected is re-parsed by parsePathStrict to name it. */
   private parsePath(s: string): PathPoint[] {
     if (s === '') return [];
-    const path: PathPoint[] = [];
-    const n = s.length;
-    let pos = 0;
-    while (true) {
-      let bar = s.indexOf('|', pos);
-      if (bar < 0) bar = n;
-      const c1 = s.indexOf(',', pos);
-      const c2 = c1 < 0 ? -1 : s.indexOf(',', c1 + 1);
-      const c3 = c2 < 0 ? -1 : s.indexOf(',', c2 + 1);
-      const c4 = c3 < 0 ? -1 : s.indexOf(',', c3 + 1);
-      if (c4 < 0 || c4 >= bar) return this.parsePathStrict(s);
-      const t = intSlice(s, pos, c1);
-      const x = intSlice(s, c1 + 1, c2);
-      const y = intSlice(s, c2 + 1, c3);
-      const z = intSlice(s, c3 + 1, c4);
-      const c5 = s.indexOf(',', c4 + 1);
-      const event = PATH_EVENT_BY_NAME.get(s.slice(c4 + 1, c5 >= 0 && c5 < bar ? c5 : bar));
-      if (
-        !(t >= 0 && t <= INT32_MAX) ||
-        !(x >= -COORD_MAX && x <= COORD_MAX) ||
-        !(y >= -COORD_MAX && y <= COORD_MAX) ||
-        !(z >= -COORD_MAX && z <= COORD_MAX) ||
-        event === undefined
-      ) {
-        return this.parsePathStrict(s);
-      }
-      path.push({ t, x, y, z, event });
-      if (bar === n) return path;
-      pos = bar + 1;
-    }
-  }
-
-  private parsePathStrict(s: string): PathPoint[] {
     const items = s.split('|');
     const path: PathPoint[] = new Array(items.length);
     for (let i = 0; i < items.length; i++) {
@@ -627,9 +621,16 @@ export class V1Reader implements LineParser {
     };
   }
 
-  private cellKey(gx: number, gy: number): void {
-    const key = `${gx},${gy}`;
-    if (this.cellKeys.has(key)) throw new FieldError('grid_x', `duplicate cell ${key}`);
+  /** Records a cell; false when the section already had it (one Set operation either way). */
+  private addNewCell(gx: number, gy: number): boolean {
+    const size = this.cellKeys.size;
+    this.cellKeys.add(cellKey(gx, gy));
+    return this.cellKeys.size !== size;
+  }
+
+  private addCell(gx: number, gy: number): void {
+    const key = cellKey(gx, gy);
+    if (this.cellKeys.has(key)) throw new FieldError('grid_x', `duplicate cell ${gx},${gy}`);
     this.cellKeys.add(key);
   }
 
@@ -637,7 +638,7 @@ export class V1Reader implements LineParser {
     this.fieldCount(f, 4, lineNo, 'kill_cell');
     const gx = coord(f[0]!, 'grid_x');
     const gy = coord(f[1]!, 'grid_y');
-    this.cellKey(gx, gy);
+    this.addCell(gx, gy);
     return { gx, gy, axisKills: intMin(f[2]!, 'axis_kills', 0), alliesKills: intMin(f[3]!, 'allies_kills', 0) };
   }
 
@@ -645,7 +646,7 @@ export class V1Reader implements LineParser {
     this.fieldCount(f, 5, lineNo, 'movement_cell');
     const gx = coord(f[0]!, 'grid_x');
     const gy = coord(f[1]!, 'grid_y');
-    this.cellKey(gx, gy);
+    this.addCell(gx, gy);
     return {
       gx,
       gy,
@@ -671,15 +672,14 @@ export class V1Reader implements LineParser {
       values.set(key, pair.slice(eq + 1));
     }
     for (const key of END_KEYS) if (!values.has(key)) throw new FieldError(key, 'missing # END key');
-    const v = (k: (typeof END_KEYS)[number]): string => values.get(k)!;
     const header = this.header!;
-    header.endReason = enumOf<'intermission' | 'map_restart' | 'shutdown'>(END_REASONS, v('end_reason'), 'end_reason');
-    header.roundEndUnix = unixSeconds(v('round_end_unix'), 'round_end_unix');
+    header.endReason = enumOf<'intermission' | 'map_restart' | 'shutdown'>(END_REASONS, values.get('end_reason')!, 'end_reason');
+    header.roundEndUnix = unixSeconds(values.get('round_end_unix')!, 'round_end_unix');
     if (header.roundStartUnix !== null && header.roundEndUnix < header.roundStartUnix) {
       throw new FieldError('round_end_unix', `round ends (${header.roundEndUnix}) before it starts (${header.roundStartUnix})`);
     }
-    header.durationMs = intMin(v('duration_ms'), 'duration_ms', 0);
-    header.pausedMs = intMin(v('paused_ms'), 'paused_ms', 0);
+    header.durationMs = intMin(values.get('duration_ms')!, 'duration_ms', 0);
+    header.pausedMs = intMin(values.get('paused_ms')!, 'paused_ms', 0);
     const counts: [string, number][] = [
       ['engagements', this.engagements.length],
       ['players', this.players.length],
@@ -712,6 +712,11 @@ export class V1Reader implements LineParser {
       movementHeatmap: this.movementHeatmap,
     };
   }
+}
+
+/** One number per cell: grid coordinates are within ±COORD_MAX, so the key is exact. */
+function cellKey(gx: number, gy: number): number {
+  return (gx + COORD_MAX) * (2 * COORD_MAX + 1) + (gy + COORD_MAX);
 }
 
 function isConfigName(name: string): boolean {

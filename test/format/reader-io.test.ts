@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRoundFileName, parseRoundFile, parseRoundFileName, readRoundFile, RoundFileError } from '../../src/format/reader.ts';
 import { writeRoundFileV1 } from '../../src/format/v1-writer.ts';
+import { writeLegacyV3 } from '../../src/format/legacy-writer.ts';
 import { roundFileName, syntheticRound } from '../../src/format/synthetic.ts';
 
 test('a file larger than several stream chunks reads the same as in memory', async () => {
@@ -20,6 +21,24 @@ test('a file larger than several stream chunks reads the same as in memory', asy
     assert.deepEqual(streamed, parseRoundFile(text, path));
     assert.equal(streamed.engagements.length, 3000);
     assert.equal(streamed.header.fileTimestampUnix, round.header.roundEndUnix);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a legacy v3 file with UTF-8 names across stream chunks reads the same as in memory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'prox-format-'));
+  try {
+    const round = syntheticRound(11, { engagements: 1500 });
+    round.players.forEach((p, i) => (p.name = `Ünïcode🎯 ${i}`)); // multi-byte characters, some cut by a chunk end
+    const bytes = Buffer.from(writeLegacyV3(round), 'utf8');
+    assert.ok(bytes.length > 2 * 256 * 1024, `file is ${bytes.length} bytes`);
+    const path = join(dir, roundFileName(round));
+    writeFileSync(path, bytes);
+    const streamed = await readRoundFile(path);
+    assert.deepEqual(streamed, parseRoundFile(bytes, path));
+    assert.equal(streamed.engagements.length, 1500);
+    assert.deepEqual(streamed.players.map((p) => p.name).sort(), round.players.map((p) => p.name).sort());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
