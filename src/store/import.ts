@@ -5,14 +5,15 @@
  * identity + different hash → 'rejected'), serialised between importers by a transaction-scoped
  * advisory lock on the identity, with unique constraints as the backstop.
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { RoundFileError, isRoundFileName, parseRoundFile } from '../format/reader.ts';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isRoundFileName } from '../format/reader.ts';
 import type { Store, StoreInternals } from './db.ts';
-import { ContributionSums } from './contributions.ts';
-import { roundDetailInsertSql, roundDetailParams } from './round-detail.ts';
-import { describeIdentity, identityKey, roundRows, RoundRowsError, type RoundRows } from './round-rows.ts';
+import { batchMerge, prepareFile, type ImportOptions, type PreparedFile, type Unreadable } from './prepare.ts';
+import type { RoundRows } from './round-rows.ts';
+import { roundDetailInsertSql } from './round-detail.ts';
+
+export type { ImportOptions } from './prepare.ts';
 
 export interface ImportOutcome {
   file: string;
@@ -20,11 +21,6 @@ export interface ImportOutcome {
   reason?: string;
   roundId?: number;
   engagements?: number;
-}
-
-export interface ImportOptions {
-  /** Server id for legacy files, whose header has none (default 'legacy'). */
-  serverId?: string;
 }
 
 export interface ImportPathsOptions extends ImportOptions {
@@ -60,87 +56,21 @@ interface ImportResult {
 const RETRYABLE = new Set(['40P01', '40001', '23505']);
 const errorCode = (e: unknown): string | undefined => (e as { code?: string }).code;
 
-/** A file read, parsed and turned into its import payload, ready for the database. */
-interface Prepared {
-  path: string;
+/** A prepared file and its parsed rows (for the batch's merge). */
+interface Ready {
+  file: PreparedFile;
   rows: RoundRows;
-  payload: string;
-  sha256: string;
 }
 
-async function prepare(path: string, opts: ImportOptions): Promise<Prepared | ImportOutcome> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    return { file: path, status: 'rejected', reason: `${path}: cannot read: ${err.code ?? err.message}` };
-  }
-  let rows: RoundRows;
-  try {
-    rows = roundRows(parseRoundFile(bytes, path), opts);
-  } catch (e) {
-    if (e instanceof RoundFileError) return { file: path, status: 'rejected', reason: e.message };
-    if (e instanceof RoundRowsError) return { file: path, status: 'rejected', reason: `${path}: ${e.message}` };
-    // Anything else the reader throws is still this file's problem: reject it, never stop the batch.
-    return { file: path, status: 'rejected', reason: `${path}: unreadable: ${(e as Error).message}` };
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const payload = JSON.stringify({
-    identity: identityKey(rows.round),
-    sha256,
-    file_name: basename(path),
-    size: bytes.length,
-    round: rows.round,
-  });
-  return { path, rows, payload, sha256 };
-}
-
-/** What the imported files of a batch add to players, names and aggregates, summed per key. */
-function batchMerge(imported: readonly RoundRows[]): string {
-  const players = new Map<string, { player_guid: string; is_bot: boolean; name: string; first_seen: string; last_seen: string }>();
-  const names = new Map<string, { player_guid: string; player_name: string; first_seen: string; last_seen: string; rounds: number }>();
-  const sums = new ContributionSums();
-  for (const rows of imported) {
-    sums.add(rows);
-    const t = rows.round.roundStart; // ISO strings of one format: they compare as times
-    for (const p of rows.players) {
-      const prev = players.get(p.player_guid);
-      if (!prev) {
-        players.set(p.player_guid, { player_guid: p.player_guid, is_bot: p.is_bot, name: p.name, first_seen: t, last_seen: t });
-        continue;
-      }
-      // the name of the most recent round wins; on a tie the later file, as file-by-file import would
-      if (t >= prev.last_seen) Object.assign(prev, { is_bot: p.is_bot, name: p.name, last_seen: t });
-      if (t < prev.first_seen) prev.first_seen = t;
-    }
-    for (const n of rows.names) {
-      const k = `${n.player_guid}\u0000${n.player_name}`;
-      const prev = names.get(k);
-      if (!prev) names.set(k, { ...n, first_seen: t, last_seen: t, rounds: 1 });
-      else {
-        if (t < prev.first_seen) prev.first_seen = t;
-        if (t > prev.last_seen) prev.last_seen = t;
-        prev.rounds++;
-      }
-    }
-  }
-  return JSON.stringify({
-    players: [...players.values()],
-    names: [...names.values()],
-    contrib: sums.result(),
-  });
-}
-
-/** Writes a batch in one transaction; every file gets an outcome, or the whole batch throws. */
-async function writeBatchOnce(store: Store, batch: readonly Prepared[]): Promise<ImportOutcome[]> {
+/** Writes files in one transaction; every file gets an outcome, or the whole batch throws. */
+async function writeBatchOnce(store: Store, batch: readonly Ready[]): Promise<ImportOutcome[]> {
   return store.transaction(async (tx) => {
     const outcomes: ImportOutcome[] = [];
     const imported: RoundRows[] = [];
-    for (const f of batch) {
-      const [row] = await tx.query<{ result: ImportResult }>(IMPORT_SQL, [f.payload, ...roundDetailParams(f.rows.detail, f.rows.heatmap)]);
-      const o = outcome(f.path, f.rows, f.sha256, row!.result);
-      if (o.status === 'imported') imported.push(f.rows);
+    for (const { file, rows } of batch) {
+      const [row] = await tx.query<{ result: ImportResult }>(IMPORT_SQL, [file.payload, ...file.detail]);
+      const o = outcome(file, row!.result);
+      if (o.status === 'imported') imported.push(rows);
       outcomes.push(o);
     }
     if (imported.length > 0) await tx.query(MERGE_SQL, [batchMerge(imported)]);
@@ -150,7 +80,7 @@ async function writeBatchOnce(store: Store, batch: readonly Prepared[]): Promise
 
 /** A batch fails as a whole (a file the database refuses, a deadlock, a lost connection): it is retried
  *  when that can help, then written one file per transaction, so a bad file fails alone. */
-async function writeBatch(store: Store, batch: readonly Prepared[]): Promise<ImportOutcome[]> {
+async function writeBatch(store: Store, batch: readonly Ready[]): Promise<ImportOutcome[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await writeBatchOnce(store, batch);
@@ -159,24 +89,42 @@ async function writeBatch(store: Store, batch: readonly Prepared[]): Promise<Imp
       if (batch.length > 1) {
         // isolate: whatever failed the batch fails only its own file now
         const out: ImportOutcome[] = [];
-        for (const f of batch) out.push(...(await writeBatch(store, [f])));
+        for (const r of batch) out.push(...(await writeBatch(store, [r])));
         return out;
       }
-      return [{ file: batch[0]!.path, status: 'rejected', reason: `${batch[0]!.path}: database: ${(e as Error).message}` }];
+      const path = batch[0]!.file.path;
+      return [{ file: path, status: 'rejected', reason: `${path}: database: ${(e as Error).message}` }];
     }
   }
 }
 
-export async function importFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
-  const p = await prepare(path, opts);
-  if (!('payload' in p)) return p;
-  return (await writeBatch(store, [p]))[0]!;
+const rejected = (e: Unreadable): ImportOutcome => ({ file: e.path, status: 'rejected', reason: e.reason });
+
+/** Prepares and writes one batch of files; outcomes in the order of `paths`. */
+async function importBatch(store: Store, paths: string[], opts: ImportOptions): Promise<ImportOutcome[]> {
+  const ready: (Ready & { at: number })[] = [];
+  const outcomes: ImportOutcome[] = new Array(paths.length);
+  for (let at = 0; at < paths.length; at++) {
+    const p = prepareFile(paths[at]!, opts);
+    if ('ok' in p) ready.push({ file: p.ok, rows: p.rows, at });
+    else outcomes[at] = rejected(p.error);
+    // between files, let other writers' database replies in: the database should never wait on us
+    if (paths.length > 1) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const written = ready.length ? await writeBatch(store, ready) : [];
+  ready.forEach((r, k) => (outcomes[r.at] = written[k]!));
+  return outcomes;
 }
 
-function outcome(path: string, rows: RoundRows, sha256: string, r: ImportResult): ImportOutcome {
+export async function importFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportOutcome> {
+  return (await importBatch(store, [path], opts))[0]!;
+}
+
+function outcome(f: PreparedFile, r: ImportResult): ImportOutcome {
+  const path = f.path;
   switch (r.status) {
     case 'imported':
-      return { file: path, status: 'imported', roundId: r.round_id, engagements: rows.engagements.length };
+      return { file: path, status: 'imported', roundId: r.round_id, engagements: f.engagements };
     case 'duplicate':
       return { file: path, status: 'duplicate', reason: `already imported as round ${r.round_id} from ${r.file_name}`, roundId: r.round_id };
     case 'same_content':
@@ -185,7 +133,7 @@ function outcome(path: string, rows: RoundRows, sha256: string, r: ImportResult)
       return {
         file: path,
         status: 'rejected',
-        reason: `${path}: ${describeIdentity(rows.round)} was already imported from ${r.file_name} with different content (sha256 ${r.sha256!.slice(0, 12)}… vs ${sha256.slice(0, 12)}…); not imported twice`,
+        reason: `${path}: ${f.identity} was already imported from ${r.file_name} with different content (sha256 ${r.sha256!.slice(0, 12)}… vs ${f.sha256.slice(0, 12)}…); not imported twice`,
         roundId: r.round_id,
       };
   }
@@ -223,29 +171,22 @@ export async function importPaths(store: Store, paths: string[], opts: ImportPat
   let done = 0;
   for (const o of early) opts.onFile?.(o, ++done, total);
   let next = 0;
-  // Each worker takes the next files in name order, prepares them (CPU, while the database works on
-  // another worker's batch) and writes them as one batch.
-  const worker = async (): Promise<void> => {
+  // Each writer takes the next batch of files in name order, prepares it (CPU, while the database
+  // writes another writer's batch) and writes it.
+  const writer = async (): Promise<void> => {
     while (next < unique.length) {
       const first = next;
       const end = Math.min(unique.length, first + IMPORT_BATCH_SIZE);
-      next = end; // claimed before the first await: other workers take the files after `end`
-      const ready: { i: number; p: Prepared }[] = [];
-      const unreadable: { i: number; o: ImportOutcome }[] = [];
-      for (let i = first; i < end; i++) {
-        const p = await prepare(unique[i]!, opts);
-        if ('payload' in p) ready.push({ i, p });
-        else unreadable.push({ i, o: p });
-      }
-      const written = ready.length ? await writeBatch(store, ready.map((r) => r.p)) : [];
-      const finished = [...unreadable, ...ready.map((r, k) => ({ i: r.i, o: written[k]! }))].sort((a, b) => a.i - b.i);
-      for (const { i, o } of finished) {
-        results[i] = o;
+      next = end; // claimed before the first await: other writers take the files after `end`
+      const outcomes = await importBatch(store, unique.slice(first, end), opts);
+      outcomes.forEach((o, k) => {
+        results[first + k] = o;
         opts.onFile?.(o, ++done, total);
-      }
+      });
     }
   };
-  const parallelism = Math.max(1, (store as Partial<StoreInternals>).parallelism ?? 1);
-  await Promise.all(Array.from({ length: Math.min(parallelism, unique.length) }, worker));
+  // at least two writers, so one batch is prepared while another is written
+  const parallelism = Math.max(2, (store as Partial<StoreInternals>).parallelism ?? 1);
+  await Promise.all(Array.from({ length: Math.min(parallelism, Math.ceil(unique.length / IMPORT_BATCH_SIZE)) }, writer));
   return [...early, ...results];
 }
