@@ -43,7 +43,7 @@ const IMPORT_SQL =
 const MERGE_SQL = 'SELECT proximity_merge_import($1::jsonb)';
 
 /** Files per transaction: aggregates are merged once per batch (most of their keys recur every round). */
-export const IMPORT_BATCH_SIZE = 32;
+export const IMPORT_BATCH_SIZE = 64;
 
 interface ImportResult {
   status: 'imported' | 'duplicate' | 'changed' | 'same_content';
