@@ -174,8 +174,9 @@ const HEATMAP_COLUMNS = [
  * it costs the server far less than jsonb_populate_record on the same data.
  */
 export function arrayLiteral(values: readonly (number | string | boolean | null)[]): string {
-  // join, not +=: a flat string, where += would leave a rope of thousands of small pieces behind for
-  // the garbage collector (the literals of a batch live until it is written)
+  // Array.join makes one flat string (+= would leave a rope of small pieces for the garbage collector,
+  // and the literals of a batch live until it is written). Numbers and booleans join as they are.
+  if (typeof values[0] !== 'string' && !values.includes(null)) return `{${values.join(',')}}`;
   const parts = new Array<string>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
