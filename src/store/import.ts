@@ -29,13 +29,14 @@ export interface ImportPathsOptions extends ImportOptions {
 
 /**
  * Files are written in batches, one transaction per batch (sql/migrations/003_compact_detail.sql): one
- * statement per file (round, ledger, round_detail row), then one merge of the players, names and
- * aggregate contributions of the files that were imported. A batch that fails is retried, then written
- * one file per transaction, so a bad file can never block the others and never half-imports.
+ * statement per file, then one merge of the players, names and aggregate contributions of the files
+ * that were imported. A batch that fails is retried, then written one file per transaction, so a bad
+ * file can never block the others and never half-imports.
+ *
+ * The statement of a file: the round and ledger rows (proximity_import_round) and, when that imported
+ * the round, its round_detail row, the arrays as typed parameters (they parse several times faster
+ * than the same arrays in jsonb).
  */
-/** One statement per file: the ledger and round (proximity_import_round), and when that imported the
- *  round, its round_detail row with the arrays as typed parameters (they parse several times faster than
- *  the same arrays in jsonb). */
 const IMPORT_SQL =
   `WITH r AS (SELECT proximity_import_round($1::jsonb) AS result), ` +
   `d AS (${roundDetailInsertSql(`(r.result->>'round_id')::integer`, 2, `FROM r WHERE r.result->>'status' = 'imported'`)}) ` +
