@@ -1,5 +1,5 @@
 /**
- * `proximity import PATH…`: files and/or directories into the store, one transaction per file (the
+ * `proximity import PATH…`: files and/or directories into the store, each file all or nothing (the
  * store's import ledger makes a re-import a no-op). Prints a summary of imported / duplicate / rejected
  * files, every rejected file with its reason, and exits 0 (all imported or duplicates), 1 (some rejected)
  * or 2 (usage or connection error, e.g. a path that does not exist).
