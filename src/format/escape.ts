@@ -11,7 +11,8 @@ export class TextEncodingError extends Error {
 
 const HEX = '0123456789ABCDEF';
 const utf8Encoder = new TextEncoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: keep a leading U+FEFF as text; the default would drop it from a name ("no byte lost")
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Bytes written as is: printable ASCII minus the separators the format reserves. */
 const PLAIN = new Uint8Array(256);

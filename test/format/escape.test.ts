@@ -67,3 +67,10 @@ test('property: any bytes without NUL decode to their UTF-8 reading, else Latin-
     { numRuns: 500 },
   );
 });
+
+test('a name that starts with a byte-order mark keeps it (U+FEFF is text here, not a marker)', () => {
+  const name = '\uFEFFname';
+  assert.equal(encodeText(name), '%EF%BB%BFname');
+  assert.equal(decodeText('%EF%BB%BFname'), name);
+  assert.equal(decodeText(encodeText('\uFEFF')), '\uFEFF');
+});
