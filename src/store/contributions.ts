@@ -83,13 +83,6 @@ const isKill = (e: EngagementView): boolean => e.outcome === 'killed';
 const is1v1 = (e: EngagementView): boolean => e.killer_side === 1 && e.victim_side === 1;
 const gt = (a: number | null, b: number | null): boolean => a !== null && b !== null && a > b;
 
-/** The contributions of one round. */
-export function contributions(rows: RoundRows): Contributions {
-  const sums = new ContributionSums();
-  sums.add(rows);
-  return sums.result();
-}
-
 /**
  * The summed contributions of several rounds (an import batch): each key once, its counters added,
  * min_* the least, max_* the greatest: what merging the rounds one by one in SQL gives.

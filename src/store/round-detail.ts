@@ -1,8 +1,9 @@
 /**
  * The detail of one round as the columns of its `round_detail` row (sql/migrations/003_compact_detail.sql,
  * docs/SCHEMA.md): parallel arrays per group (players, engagements, attackers, weapons, crossfire
- * pairs, path points, nearby players). Pure; the views `combat_engagement` and `round_player` turn
- * such a row back into the rows of the old tables, which the store tests compare with the file.
+ * pairs, path points, nearby players; the heatmap cells are added by roundDetailParams). Pure; the
+ * views `combat_engagement`, `round_player` and `round_heatmap` turn such a row back into the rows of
+ * the old tables, which the store tests compare with the file.
  */
 import { OUTCOMES, PATH_EVENTS, type Engagement, type Player, type RoundFile } from '../format/types.ts';
 

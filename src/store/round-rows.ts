@@ -56,9 +56,9 @@ export interface RoundPlayerRow {
 
 export interface RoundRows {
   round: RoundRow;
-  /** One per guid (the name of its last connection in the file), sorted by guid: lock order. */
+  /** One per guid (the name of its last connection in the file). */
   players: PlayerRow[];
-  /** Distinct (guid, name) pairs seen in the round, sorted. */
+  /** Distinct (guid, name) pairs seen in the round. */
   names: { player_guid: string; player_name: string }[];
   /** The rows of the `round_player` and `combat_engagement` views; the aggregate contributions read them. */
   roundPlayers: RoundPlayerRow[];
@@ -77,7 +77,6 @@ export function describeIdentity(id: RoundIdentity): string {
   return `server ${JSON.stringify(id.serverId)} map ${JSON.stringify(id.mapName)} round ${id.roundNumber} started ${new Date(id.roundStartUnix * 1000).toISOString()}`;
 }
 
-const cmpC = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function roundRows(file: RoundFile, opts: { serverId?: string } = {}): RoundRows {
   const h = file.header;
@@ -101,14 +100,15 @@ export function roundRows(file: RoundFile, opts: { serverId?: string } = {}): Ro
     const prev = lastByGuid.get(p.key);
     if (!prev || (p.lastSeenMs ?? 0) >= (prev.lastSeenMs ?? 0)) lastByGuid.set(p.key, p);
   }
-  const players = [...lastByGuid.values()]
-    .map((p) => ({ player_guid: p.key, is_bot: p.isBot || p.key.startsWith('BOT:'), name: p.name }))
-    .sort((a, b) => cmpC(a.player_guid, b.player_guid));
+  // No order needed: proximity_merge_import upserts in key order (its lock order) itself.
+  const players = [...lastByGuid.values()].map((p) => ({
+    player_guid: p.key,
+    is_bot: p.isBot || p.key.startsWith('BOT:'),
+    name: p.name,
+  }));
   const nameSet = new Map<string, { player_guid: string; player_name: string }>();
   for (const p of byPid.values()) nameSet.set(JSON.stringify([p.key, p.name]), { player_guid: p.key, player_name: p.name });
-  const names = [...nameSet.values()].sort(
-    (a, b) => cmpC(a.player_guid, b.player_guid) || cmpC(a.player_name, b.player_name),
-  );
+  const names = [...nameSet.values()];
 
   const roundPlayers: RoundPlayerRow[] = [...byPid.values()].map((p) => ({
     pid: p.pid,
