@@ -44,13 +44,12 @@ export interface RecentRoundsOptions {
 export async function recentRounds(db: Queryable, options: RecentRoundsOptions = {}): Promise<RecentRound[]> {
   const limit = clampLimit(options.limit, 20, 500);
   // Newest first through round_start_idx / round_map_start_idx; kills per round from the round's
-  // detail row (outcome code 1 = killed), null once the round's detail has been archived.
+  // detail row, null once the round's detail has been archived.
   const rows = await db.query(
     `SELECT r.round_id, r.map_name, r.round_number, r.server_id, r.server_name, r.round_start_unix,
             r.duration_ms, r.engagements, r.players, r.session_date::text AS session_date,
             r.archived_at IS NOT NULL AS archived,
-            (SELECT count(*) FROM round_detail d, unnest(d.eng_outcome) o
-              WHERE d.round_id = r.round_id AND o = 1) AS kills
+            (SELECT d.kill_count FROM round_detail d WHERE d.round_id = r.round_id) AS kills
        FROM round r
       WHERE ($1::text IS NULL OR r.map_name = $1)
       ORDER BY r.round_start DESC, r.round_id DESC

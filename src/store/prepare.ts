@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { RoundFileError, parseRoundFile } from '../format/reader.ts';
 import { ContributionSums } from './contributions.ts';
-import { roundDetailParams } from './round-detail.ts';
+import { RoundDetailError, roundDetailParams } from './round-detail.ts';
 import { describeIdentity, identityKey, roundRows, RoundRowsError, type RoundRows } from './round-rows.ts';
 
 export interface ImportOptions {
@@ -21,8 +21,8 @@ export interface PreparedFile {
   path: string;
   /** proximity_import_round's jsonb: identity, hash, file name and size, the round row. */
   payload: string;
-  /** The round_detail row as array literals (roundDetailInsertSql). */
-  detail: (string | null)[];
+  /** The round_detail row's parameters (roundDetailInsertSql). */
+  detail: (string | number | null | Buffer)[];
   sha256: string;
   engagements: number;
   /** The round identity in words, for messages. */
@@ -46,11 +46,14 @@ export function prepareFile(path: string, opts: ImportOptions): Prepared {
     return { error: { path, reason: `${path}: cannot read: ${err.code ?? err.message}` } };
   }
   let rows: RoundRows;
+  let detail: PreparedFile['detail'];
   try {
     rows = roundRows(parseRoundFile(bytes, path), opts);
+    detail = roundDetailParams(rows.detail);
   } catch (e) {
     if (e instanceof RoundFileError) return { error: { path, reason: e.message } };
     if (e instanceof RoundRowsError) return { error: { path, reason: `${path}: ${e.message}` } };
+    if (e instanceof RoundDetailError) return { error: { path, reason: `${path}: cannot store the detail: ${e.message}` } };
     // Anything else the reader throws is still this file's problem: reject it, never stop the batch.
     return { error: { path, reason: `${path}: unreadable: ${(e as Error).message}` } };
   }
@@ -66,7 +69,7 @@ export function prepareFile(path: string, opts: ImportOptions): Prepared {
     ok: {
       path,
       payload,
-      detail: roundDetailParams(rows.detail, rows.heatmap),
+      detail,
       sha256,
       engagements: rows.engagements.length,
       identity: describeIdentity(rows.round),

@@ -1,13 +1,14 @@
 /**
- * The detail of one round as the columns of its `round_detail` row (sql/migrations/003_compact_detail.sql,
- * docs/SCHEMA.md): parallel arrays per group (players, engagements, attackers, weapons, crossfire
- * pairs, path points, nearby players; the heatmap cells are added by roundDetailParams). Pure; the
- * views `combat_engagement`, `round_player` and `round_heatmap` turn such a row back into the rows of
- * the old tables, which the store tests compare with the file.
+ * The detail of one round as its `round_detail` row (sql/migrations/004_packed_detail.sql,
+ * docs/SCHEMA.md): the players' keys and names as text arrays, the size of each group (players,
+ * engagements, attackers, …), and every number of the round as parallel columns packed into one blob
+ * (packed.ts). Pure; the views `combat_engagement`, `round_player` and `round_heatmap` turn such a row
+ * back into the rows of the old tables, which the store tests compare with the file.
  */
 import { OUTCOMES, PATH_EVENTS, type Engagement, type Player, type RoundFile } from '../format/types.ts';
+import { PackError, packColumn, packColumns, type PackValue } from './packed.ts';
 
-/** 1-based codes, the same lists as proximity_team_name() & co. in the migration. */
+/** 1-based codes, the same lists as proximity_team_name() & co. in migration 003. */
 const TEAMS = ['AXIS', 'ALLIES', 'SPECTATOR'] as const;
 const CLASSES = ['SOLDIER', 'MEDIC', 'ENGINEER', 'FIELDOPS', 'COVERTOPS'] as const;
 const code = (list: readonly string[], value: string | null): number | null =>
@@ -16,33 +17,46 @@ const code = (list: readonly string[], value: string | null): number | null =>
 /** Nearby-player lists of a kill, in the order of their codes (near_list). */
 const NEAR_LISTS = ['killerAllies', 'killerEnemies', 'victimAllies', 'victimEnemies'] as const;
 
-type Column = (number | string | boolean | null)[];
-export type RoundDetail = Record<string, Column>;
-
-/** The round_detail columns this module fills, with their SQL types (sql/migrations/003_compact_detail.sql). */
-const COLUMNS = [
-  ['player_pid', 'smallint[]'], ['player_slot', 'smallint[]'], ['player_guid', 'text[]'],
-  ['player_name', 'text[]'], ['player_is_bot', 'boolean[]'], ['player_team', 'smallint[]'],
-  ['player_class', 'smallint[]'], ['player_first_seen_ms', 'integer[]'],
-  ['player_last_seen_ms', 'integer[]'], ['eng_id_offset', 'integer[]'], ['eng_start_ms', 'integer[]'],
-  ['eng_duration_ms', 'integer[]'], ['eng_target', 'smallint[]'], ['eng_target_team', 'smallint[]'],
-  ['eng_target_class', 'smallint[]'], ['eng_outcome', 'smallint[]'], ['eng_end_mod', 'smallint[]'],
-  ['eng_killer', 'smallint[]'], ['eng_damage', 'integer[]'], ['eng_hits', 'integer[]'],
-  ['eng_is_crossfire', 'boolean[]'], ['eng_crossfire_delay_ms', 'integer[]'],
-  ['eng_attacker_count', 'smallint[]'], ['eng_pair_count', 'smallint[]'], ['eng_point_count', 'smallint[]'],
-  ['eng_near_count', 'smallint[]'], ['eng_x', 'integer[]'], ['eng_y', 'integer[]'], ['eng_z', 'integer[]'],
-  ['kill_weapon', 'smallint[]'], ['victim_dx', 'integer[]'], ['victim_dy', 'integer[]'],
-  ['victim_dz', 'integer[]'], ['killer_dx', 'integer[]'], ['killer_dy', 'integer[]'],
-  ['killer_dz', 'integer[]'], ['kill_distance', 'integer[]'], ['killer_side', 'smallint[]'],
-  ['victim_side', 'smallint[]'], ['near_list', 'smallint[]'], ['near_player', 'smallint[]'],
-  ['att_player', 'smallint[]'], ['att_team', 'smallint[]'], ['att_damage', 'integer[]'],
-  ['att_hits', 'integer[]'], ['att_first_ms', 'integer[]'], ['att_last_ms', 'integer[]'],
-  ['att_got_kill', 'boolean[]'], ['att_weapon_count', 'smallint[]'], ['wpn_mod', 'smallint[]'],
-  ['wpn_hits', 'integer[]'], ['xf_a', 'smallint[]'], ['xf_b', 'smallint[]'], ['xf_delay_ms', 'integer[]'],
-  ['path_dt_ms', 'integer[]'], ['path_dx', 'integer[]'], ['path_dy', 'integer[]'], ['path_dz', 'integer[]'],
-  ['path_event', 'smallint[]'],
+/**
+ * The packed columns in blob order: the same list as proximity_packed_columns() in the migration
+ * (a store test compares them). A new column may only be appended.
+ */
+export const PACKED_COLUMNS = [
+  // one per `# PLAYERS` line, by pid (player_count)
+  'player_pid', 'player_slot', 'player_is_bot', 'player_team', 'player_class', 'player_first_seen_ms',
+  'player_last_seen_ms',
+  // one per engagement, by engagement id (engagement_count)
+  'eng_id_offset', 'eng_start_ms', 'eng_duration_ms', 'eng_target', 'eng_target_team', 'eng_target_class',
+  'eng_outcome', 'eng_end_mod', 'eng_killer', 'eng_damage', 'eng_hits', 'eng_is_crossfire',
+  'eng_crossfire_delay_ms', 'eng_attacker_count', 'eng_pair_count', 'eng_point_count', 'eng_near_count',
+  'eng_x', 'eng_y', 'eng_z', 'kill_weapon', 'victim_dx', 'victim_dy', 'victim_dz', 'killer_dx', 'killer_dy',
+  'killer_dz', 'kill_distance', 'killer_side', 'victim_side',
+  // nearby players at kills (near_count)
+  'near_list', 'near_player',
+  // attackers (attacker_count)
+  'att_player', 'att_team', 'att_damage', 'att_hits', 'att_first_ms', 'att_last_ms', 'att_got_kill',
+  'att_weapon_count',
+  // hits per meansOfDeath of an attacker (weapon_count)
+  'wpn_mod', 'wpn_hits',
+  // crossfire pairs (pair_count)
+  'xf_a', 'xf_b', 'xf_delay_ms',
+  // position path points (point_count)
+  'path_dt_ms', 'path_dx', 'path_dy', 'path_dz', 'path_event',
+  // heatmap cells of the file (kill_cell_count, move_cell_count)
+  'kill_gx', 'kill_gy', 'kill_axis', 'kill_allies',
+  'move_gx', 'move_gy', 'move_traversal', 'move_combat', 'move_escape',
 ] as const;
-type ColumnName = (typeof COLUMNS)[number][0];
+export type PackedColumn = (typeof PACKED_COLUMNS)[number];
+
+export interface RoundDetail {
+  /** Player keys and names, by pid (the players' positions the packed columns refer to). */
+  guids: string[];
+  names: string[];
+  columns: Record<PackedColumn, PackValue[]>;
+  /** Cells of each heatmap section, null when the file does not have that section. */
+  killCells: number | null;
+  moveCells: number | null;
+}
 
 /**
  * Encoding (what keeps the row small once PostgreSQL compresses it: small, repetitive numbers):
@@ -59,7 +73,9 @@ export function roundDetail(
   keyOf: (p: Player) => string,
   sides: (e: Engagement) => [number, number] | null,
 ): RoundDetail {
-  const d = Object.fromEntries(COLUMNS.map(([c]) => [c, [] as Column])) as Record<ColumnName, Column>;
+  const d = Object.fromEntries(PACKED_COLUMNS.map((c) => [c, [] as PackValue[]])) as Record<PackedColumn, PackValue[]>;
+  const guids: string[] = [];
+  const names: string[] = [];
 
   const players = [...file.players].sort((a, b) => a.pid - b.pid);
   const position = new Map<number, number>();
@@ -67,8 +83,8 @@ export function roundDetail(
     position.set(p.pid, i + 1);
     d.player_pid.push(p.pid);
     d.player_slot.push(p.slot);
-    d.player_guid.push(keyOf(p));
-    d.player_name.push(p.name);
+    guids.push(keyOf(p));
+    names.push(p.name);
     d.player_is_bot.push(p.isBot || keyOf(p).startsWith('BOT:'));
     d.player_team.push(code(TEAMS, p.team));
     d.player_class.push(code(CLASSES, p.playerClass));
@@ -161,13 +177,23 @@ export function roundDetail(
       d.xf_delay_ms.push(p.delayMs);
     }
   });
-  return d;
+  const kh = file.killHeatmap;
+  const mh = file.movementHeatmap;
+  for (const c of kh ?? []) {
+    d.kill_gx.push(c.gx);
+    d.kill_gy.push(c.gy);
+    d.kill_axis.push(c.axisKills);
+    d.kill_allies.push(c.alliesKills);
+  }
+  for (const c of mh ?? []) {
+    d.move_gx.push(c.gx);
+    d.move_gy.push(c.gy);
+    d.move_traversal.push(c.traversal);
+    d.move_combat.push(c.combat);
+    d.move_escape.push(c.escape);
+  }
+  return { guids, names, columns: d, killCells: kh ? kh.length : null, moveCells: mh ? mh.length : null };
 }
-
-/** Heatmap cells of the file, stored in the same row (NULL arrays: section not captured). */
-const HEATMAP_COLUMNS = [
-  'kill_gx', 'kill_gy', 'kill_axis', 'kill_allies', 'move_gx', 'move_gy', 'move_traversal', 'move_combat', 'move_escape',
-] as const;
 
 /**
  * A PostgreSQL array literal that reads back exactly: every string element double-quoted with `"` and
@@ -188,23 +214,58 @@ export function arrayLiteral(values: readonly (number | string | boolean | null)
   return `{${parts.join(',')}}`;
 }
 
+/** The columns of round_detail the import statement fills, in the order of roundDetailParams. */
+const ROW_COLUMNS = [
+  ['player_guid', 'text[]'], ['player_name', 'text[]'], ['player_count', 'integer'],
+  ['engagement_count', 'integer'], ['attacker_count', 'integer'], ['weapon_count', 'integer'],
+  ['pair_count', 'integer'], ['point_count', 'integer'], ['near_count', 'integer'],
+  ['kill_cell_count', 'integer'], ['move_cell_count', 'integer'], ['kill_count', 'integer'], ['packed', 'bytea'],
+] as const;
+
 /**
- * `INSERT INTO round_detail … SELECT <roundId>, $first::smallint[], …` for one round: the round id is an
- * SQL expression of the caller's query, the arrays are parameters from `first` on (roundDetailParams).
+ * `INSERT INTO round_detail … SELECT <roundId>, $first::text[], …` for one round: the round id is an
+ * SQL expression of the caller's query, the values are parameters from `first` on (roundDetailParams).
  */
 export function roundDetailInsertSql(roundId: string, first: number, from: string): string {
-  const columns = [...COLUMNS.map(([c]) => c), ...HEATMAP_COLUMNS];
-  const types = [...COLUMNS.map(([, type]) => type), ...HEATMAP_COLUMNS.map(() => 'integer[]')];
   return (
-    `INSERT INTO round_detail (round_id, ${columns.join(', ')}) ` +
-    `SELECT ${roundId}, ${types.map((type, i) => `$${first + i}::${type}`).join(', ')} ${from}`
+    `INSERT INTO round_detail (round_id, ${ROW_COLUMNS.map(([c]) => c).join(', ')}) ` +
+    `SELECT ${roundId}, ${ROW_COLUMNS.map(([, type], i) => `$${first + i}::${type}`).join(', ')} ${from}`
   );
 }
 
-/** The array literals of one round_detail row, in the order of roundDetailInsertSql. */
-export function roundDetailParams(detail: RoundDetail, heatmap: Record<string, number[] | null>): (string | null)[] {
+/** Thrown for a value the packed columns cannot hold; names the column. */
+export class RoundDetailError extends Error {}
+
+/**
+ * The parameters of one round_detail row, in the order of roundDetailInsertSql. A heatmap section the
+ * file does not have gets a NULL count (its cells read back as NULL arrays, as before).
+ */
+export function roundDetailParams(detail: RoundDetail): (string | number | null | Buffer)[] {
+  const c = detail.columns;
+  const packed = packColumns(
+    PACKED_COLUMNS.map((name) => {
+      try {
+        return packColumn(c[name]);
+      } catch (e) {
+        if (e instanceof PackError) throw new RoundDetailError(`${name}: ${e.message}`);
+        throw e;
+      }
+    }),
+  );
+  const killed = code(OUTCOMES, 'killed');
   return [
-    ...COLUMNS.map(([c]) => arrayLiteral(detail[c]!)),
-    ...HEATMAP_COLUMNS.map((c) => (heatmap[c] ? arrayLiteral(heatmap[c]) : null)),
+    arrayLiteral(detail.guids),
+    arrayLiteral(detail.names),
+    detail.guids.length,
+    c.eng_start_ms.length,
+    c.att_player.length,
+    c.wpn_mod.length,
+    c.xf_a.length,
+    c.path_dt_ms.length,
+    c.near_list.length,
+    detail.killCells,
+    detail.moveCells,
+    c.eng_outcome.filter((o) => o === killed).length,
+    packed,
   ];
 }

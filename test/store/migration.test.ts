@@ -1,8 +1,9 @@
 /**
- * Migration 003 converts a database written by the schema of 001+002 (one row per engagement and per
- * round player, round_heatmap as a table) into round_detail. Proof: import the fixtures with the
- * current schema, copy every row (the views give exactly the old tables' columns) into a database at
- * schema 002, migrate it, and compare everything the store keeps.
+ * Migrations 003 and 004 convert a database written by the schema of 001+002 (one row per engagement
+ * and per round player, round_heatmap as a table) into round_detail's arrays (003), then into its
+ * packed blob (004). Proof: import the fixtures with the current schema, copy every row (the views give
+ * exactly the old tables' columns) into a database at schema 002, migrate it through both, and compare
+ * everything the store keeps.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -81,10 +82,10 @@ function postgres(): Backend {
 }
 
 for (const backend of hasPostgres ? [pglite(), postgres()] : [pglite()]) {
-  describe(`migration 003 (${backend.name})`, () => {
+  describe(`migrations 003 and 004 (${backend.name})`, () => {
     after(() => backend.cleanup());
 
-    it('converts the 002 tables into round_detail without changing a row of what the store keeps', async () => {
+    it('convert the 002 tables into packed round_detail rows without changing a row of what the store keeps', async () => {
       const current = await backend.open();
       const outcomes = await importPaths(current, files, { serverId: 'vectors' });
       assert.ok(outcomes.filter((o) => o.status === 'imported').length >= 5, JSON.stringify(outcomes));
@@ -103,7 +104,7 @@ for (const backend of hasPostgres ? [pglite(), postgres()] : [pglite()]) {
           );
         }
       });
-      assert.deepEqual(await runMigrations(old as StoreInternals), ['003_compact_detail.sql']);
+      assert.deepEqual(await runMigrations(old as StoreInternals), ['003_compact_detail.sql', '004_packed_detail.sql']);
       assert.deepEqual(await snapshot(old), expected);
       // and the migrated database imports on as usual: every fixture is now a duplicate
       const again = await importPaths(old, files, { serverId: 'vectors' });
