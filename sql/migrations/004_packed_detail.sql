@@ -47,42 +47,50 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
          | (get_byte(p_bytes, p_at + 3)::bigint << 24)
 $$;
 
--- Column p_column of a packed blob as integers (NULL elements where the column holds NULL); p_n is the
--- column's group count.
+-- Column p_column of a packed blob, its bytes (inlined into the caller: no call of its own).
 --   blob:   u32 offset[C + 1], then the C columns (offset[C] = the end; offset[0] = 4 (C + 1));
+-- A column the blob predates reads as an all-NULL column.
+CREATE FUNCTION proximity_column(p_packed bytea, p_column text) RETURNS bytea
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN array_position(proximity_packed_columns(), p_column) < proximity_u32(p_packed, 0) / 4
+              THEN substring(p_packed
+                     FROM (proximity_u32(p_packed, 4 * array_position(proximity_packed_columns(), p_column) - 4) + 1)::integer
+                     FOR (proximity_u32(p_packed, 4 * array_position(proximity_packed_columns(), p_column))
+                          - proximity_u32(p_packed, 4 * array_position(proximity_packed_columns(), p_column) - 4))::integer)
+              ELSE '\x10010000000080'::bytea
+         END
+$$;
+
+-- The p_n values of one packed column as integers (NULL elements where the column holds NULL).
 --   column: u8 flags (bits 0-3: bytes per value w; bit 4: NULLs present), u16 step, u32 min + 2^31,
 --           then w byte planes of p_n bytes (all low bytes, then all second bytes, …);
 --   value = min + step * (stored - NULL flag); stored 0 is NULL when the flag is set. Little-endian.
--- Pass a decompressed blob (the views select `packed || '\x'` once per round): every call on the
--- stored value would decompress all of it again.
-CREATE FUNCTION proximity_unpack(p_packed bytea, p_column text, p_n integer) RETURNS integer[]
+CREATE FUNCTION proximity_unpack_column(p_column bytea, p_n integer) RETURNS integer[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
 SELECT ARRAY(
   SELECT ((NULLIF(CASE h.w
                     WHEN 0 THEN 0::bigint
-                    WHEN 1 THEN get_byte(h.c, 7 + i)::bigint
-                    WHEN 2 THEN get_byte(h.c, 7 + i) | (get_byte(h.c, 7 + p_n + i) << 8)
-                    WHEN 3 THEN get_byte(h.c, 7 + i) | (get_byte(h.c, 7 + p_n + i) << 8)
-                                | (get_byte(h.c, 7 + 2 * p_n + i) << 16)
-                    WHEN 4 THEN get_byte(h.c, 7 + i) | (get_byte(h.c, 7 + p_n + i) << 8)
-                                | (get_byte(h.c, 7 + 2 * p_n + i) << 16) | (get_byte(h.c, 7 + 3 * p_n + i)::bigint << 24)
-                    ELSE get_byte(h.c, 7 + i) | (get_byte(h.c, 7 + p_n + i) << 8)
-                         | (get_byte(h.c, 7 + 2 * p_n + i) << 16) | (get_byte(h.c, 7 + 3 * p_n + i)::bigint << 24)
-                         | (get_byte(h.c, 7 + 4 * p_n + i)::bigint << 32)
+                    WHEN 1 THEN get_byte(p_column, 7 + i)::bigint
+                    WHEN 2 THEN get_byte(p_column, 7 + i) | (get_byte(p_column, 7 + p_n + i) << 8)
+                    ELSE get_byte(p_column, 7 + i) | (get_byte(p_column, 7 + p_n + i) << 8)
+                         | (get_byte(p_column, 7 + 2 * p_n + i) << 16)
+                         | CASE WHEN h.w > 3 THEN get_byte(p_column, 7 + 3 * p_n + i)::bigint << 24 ELSE 0 END
+                         | CASE WHEN h.w > 4 THEN get_byte(p_column, 7 + 4 * p_n + i)::bigint << 32 ELSE 0 END
                   END, h.nb - 1) - h.nb) * h.step + h.base)::integer
-  FROM (SELECT c.c, get_byte(c.c, 0) & 15 AS w, (get_byte(c.c, 0) >> 4) & 1 AS nb,
-               get_byte(c.c, 1) | (get_byte(c.c, 2) << 8) AS step,
-               proximity_u32(c.c, 3) - 2147483648 AS base
-        FROM (SELECT CASE WHEN o.k < o.columns
-                          THEN substring(p_packed FROM (o.first + 1)::integer FOR (o.next - o.first)::integer)
-                          ELSE '\x10010000000080'::bytea  -- a column the blob predates: all NULL
-                     END AS c
-              FROM (SELECT k.k, proximity_u32(p_packed, 0) / 4 - 1 AS columns,
-                           proximity_u32(p_packed, 4 * k.k) AS first, proximity_u32(p_packed, 4 * k.k + 4) AS next
-                    FROM (SELECT array_position(proximity_packed_columns(), p_column) - 1 AS k) k) o) c
+  FROM (SELECT get_byte(p_column, 0) & 15 AS w, (get_byte(p_column, 0) >> 4) & 1 AS nb,
+               get_byte(p_column, 1) | (get_byte(p_column, 2) << 8) AS step,
+               proximity_u32(p_column, 3) - 2147483648 AS base
         OFFSET 0) h,
        generate_series(0, p_n - 1) AS i
 )
+$$;
+
+-- Column p_column of a packed blob as integers; p_n is the column's group count (NULL gives NULL).
+-- Pass a decompressed blob (the views select `packed || '\x'` once per round): every call on the
+-- stored value would decompress all of it again.
+CREATE FUNCTION proximity_unpack(p_packed bytea, p_column text, p_n integer) RETURNS integer[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT proximity_unpack_column(proximity_column(p_packed, p_column), p_n)
 $$;
 
 -- p_v as p_bytes little-endian bytes, in hex.
@@ -373,22 +381,27 @@ CROSS JOIN LATERAL (
   LEFT JOIN near ON near.eng = e.ord
 ) x;
 
--- Seed v2 `kill_context`, as before, over the view.
+-- Seed v2 `kill_context`, as before, over the view. Round by round: the names of a round are decoded
+-- once for all its kills (joined directly, round_player would be decoded again for every kill).
 CREATE VIEW kill_context AS
 SELECT e.round_id, e.engagement_id, r.session_date, r.round_start, r.server_id, r.map_name,
        r.round_number, e.end_ms AS kill_ms,
-       e.killer_guid, kp.player_name AS killer_name, e.target_guid AS victim_guid,
-       vp.player_name AS victim_name, e.target_team AS victim_team, e.end_mod AS means_of_death,
+       e.killer_guid, e.killer_name, e.target_guid AS victim_guid,
+       e.victim_name, e.target_team AS victim_team, e.end_mod AS means_of_death,
        e.kill_weapon AS weapon, e.killer_x, e.killer_y, e.killer_z, e.victim_x, e.victim_y,
        e.victim_z, e.kill_distance, e.engagement_type, e.killer_side, e.victim_side,
        e.killer_allies, e.killer_enemies, e.victim_allies, e.victim_enemies,
        to_jsonb(e.killer_allies) AS supporting_allies,
        e.is_crossfire, e.num_attackers, e.damage, e.hits
-FROM combat_engagement e
-JOIN round r ON r.round_id = e.round_id
-LEFT JOIN round_player kp ON kp.round_id = e.round_id AND kp.pid = e.killer_pid
-LEFT JOIN round_player vp ON vp.round_id = e.round_id AND vp.pid = e.target_pid
-WHERE e.outcome = 'killed';
+FROM round r
+CROSS JOIN LATERAL (
+  WITH names AS MATERIALIZED (SELECT pid, player_name FROM round_player WHERE round_id = r.round_id)
+  SELECT ce.*, kp.player_name AS killer_name, vp.player_name AS victim_name
+  FROM combat_engagement ce
+  LEFT JOIN names kp ON kp.pid = ce.killer_pid
+  LEFT JOIN names vp ON vp.pid = ce.target_pid
+  WHERE ce.round_id = r.round_id AND ce.outcome = 'killed'
+) e;
 
 -- The children of engagements as plain rows (no jsonb): for set-based SQL such as the contribution
 -- functions below, and for anyone who would otherwise unpack combat_engagement's jsonb.
