@@ -48,6 +48,12 @@ export const PACKED_COLUMNS = [
 ] as const;
 export type PackedColumn = (typeof PACKED_COLUMNS)[number];
 
+/** The file's heatmap cells as parallel arrays; null: the file has no such section. */
+export type HeatmapColumns = Record<
+  'kill_gx' | 'kill_gy' | 'kill_axis' | 'kill_allies' | 'move_gx' | 'move_gy' | 'move_traversal' | 'move_combat' | 'move_escape',
+  number[] | null
+>;
+
 export interface RoundDetail {
   /** Player keys and names, by pid (the players' positions the packed columns refer to). */
   guids: string[];
@@ -72,6 +78,7 @@ export function roundDetail(
   file: RoundFile,
   keyOf: (p: Player) => string,
   sides: (e: Engagement) => [number, number] | null,
+  heatmap: HeatmapColumns,
 ): RoundDetail {
   const d = Object.fromEntries(PACKED_COLUMNS.map((c) => [c, [] as PackValue[]])) as Record<PackedColumn, PackValue[]>;
   const guids: string[] = [];
@@ -177,22 +184,8 @@ export function roundDetail(
       d.xf_delay_ms.push(p.delayMs);
     }
   });
-  const kh = file.killHeatmap;
-  const mh = file.movementHeatmap;
-  for (const c of kh ?? []) {
-    d.kill_gx.push(c.gx);
-    d.kill_gy.push(c.gy);
-    d.kill_axis.push(c.axisKills);
-    d.kill_allies.push(c.alliesKills);
-  }
-  for (const c of mh ?? []) {
-    d.move_gx.push(c.gx);
-    d.move_gy.push(c.gy);
-    d.move_traversal.push(c.traversal);
-    d.move_combat.push(c.combat);
-    d.move_escape.push(c.escape);
-  }
-  return { guids, names, columns: d, killCells: kh ? kh.length : null, moveCells: mh ? mh.length : null };
+  for (const [name, cells] of Object.entries(heatmap) as [keyof HeatmapColumns, number[] | null][]) d[name] = cells ?? [];
+  return { guids, names, columns: d, killCells: heatmap.kill_gx?.length ?? null, moveCells: heatmap.move_gx?.length ?? null };
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { Engagement, Player, RoundFile } from '../format/types.ts';
 import { playerKey } from './player-key.ts';
-import { roundDetail, type RoundDetail } from './round-detail.ts';
+import { roundDetail, type HeatmapColumns, type RoundDetail } from './round-detail.ts';
 
 export class RoundRowsError extends Error {}
 
@@ -65,7 +65,7 @@ export interface RoundRows {
   engagements: EngagementRow[];
   /** What is stored: the round_detail row. */
   detail: RoundDetail;
-  heatmap: Record<string, number[] | null>;
+  heatmap: HeatmapColumns;
 }
 
 /** Round identity as one string, for advisory locks and messages. */
@@ -123,7 +123,6 @@ export function roundRows(file: RoundFile, opts: { serverId?: string } = {}): Ro
   }));
 
   const engagements = file.engagements.map((e) => engagementRow(e, key));
-  const detail = roundDetail(file, (p) => byPid.get(p.pid)!.key, killSides);
 
   const kh = file.killHeatmap;
   const mh = file.movementHeatmap;
@@ -138,6 +137,7 @@ export function roundRows(file: RoundFile, opts: { serverId?: string } = {}): Ro
     move_combat: mh ? mh.map((c) => c.combat) : null,
     move_escape: mh ? mh.map((c) => c.escape) : null,
   };
+  const detail = roundDetail(file, (p) => byPid.get(p.pid)!.key, killSides, heatmap);
 
   const round: RoundRow = {
     serverId,

@@ -44,11 +44,10 @@ describe('packed columns (TypeScript)', () => {
   it('refuses what an integer column cannot hold, naming the column', () => {
     assert.throws(() => packColumn([2 ** 31]), PackError);
     assert.throws(() => packColumn([1.5]), PackError);
-    const detail = roundDetail(
-      { players: [], engagements: [], killHeatmap: [{ gx: 1, gy: 2, axisKills: 2 ** 40, alliesKills: 0 }], movementHeatmap: null } as never,
-      () => 'x',
-      () => null,
-    );
+    const none = { move_gx: null, move_gy: null, move_traversal: null, move_combat: null, move_escape: null };
+    const detail = roundDetail({ players: [], engagements: [] } as never, () => 'x', () => null, {
+      kill_gx: [1], kill_gy: [2], kill_axis: [2 ** 40], kill_allies: [0], ...none,
+    });
     assert.throws(() => roundDetailParams(detail), (e: unknown) => e instanceof RoundDetailError && /kill_axis/.test(e.message));
   });
 });
